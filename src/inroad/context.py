@@ -1,0 +1,30 @@
+"""What every use case needs, built once by `create_app()`, the CLI or a test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from inroad.clock import Clock
+from inroad.config import Settings
+from inroad.db import Database
+
+Publisher = Callable[[str, str, dict[str, Any]], None]
+
+
+def _no_publish(member_id: str, event: str, data: dict[str, Any]) -> None:
+    return None
+
+
+@dataclass
+class Context:
+    settings: Settings
+    db: Database
+    clock: Clock
+    # publish(member_id, event_name, data): called only after commit.
+    publish: Publisher = field(default=_no_publish)
+
+    def now(self) -> datetime:
+        return self.clock.now()

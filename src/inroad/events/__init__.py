@@ -1,0 +1,1 @@
+"""Live events: a broker (in-process, or Redis pub/sub across processes) feeding SSE streams."""

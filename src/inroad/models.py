@@ -1,0 +1,326 @@
+"""Tables. Per-member rows are keyed by member id and conversation rows by conversation id so the
+schema can be distributed by those keys later (docs/scaling.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC on every backend; always returned timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value  # type: ignore[no-any-return]
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+Id = String(26)
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        CheckConstraint("credit_balance >= 0", name="balance_not_negative"),
+        CheckConstraint(
+            "status in ('active','restricted','suspended','terminated','deleted')", name="status"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(120))
+    # Lower-cased "name headline company" for search.
+    search_text: Mapped[str] = mapped_column(String(800), default="")
+    headline: Mapped[str] = mapped_column(String(220), default="")
+    company: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(120), default="")
+    location: Mapped[str] = mapped_column(String(120), default="")
+    industry: Mapped[str] = mapped_column(String(120), default="")
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+    plan: Mapped[str] = mapped_column(String(32), default="free")
+    # Start of the current subscription; grants fall on its monthly anniversaries.
+    plan_anchor_at: Mapped[datetime | None]
+    next_grant_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Denormalized from the ledger under the member's row lock; equals the ledger's sum.
+    credit_balance: Mapped[int] = mapped_column(Integer, default=0)
+    next_expiry_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    allow_inmail: Mapped[bool] = mapped_column(Boolean, default=True)
+    inmail_from: Mapped[str] = mapped_column(String(20), default="anyone")
+    open_profile: Mapped[bool] = mapped_column(Boolean, default=False)
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    read_receipts: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuthToken(Base):
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"),
+                                           index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8), default="api")
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ConnectionRequest(Base):
+    __tablename__ = "connection_requests"
+    __table_args__ = (
+        # At most one pending request per ordered pair, enforced by the database.
+        Index("uq_connection_requests_pending", "from_member_id", "to_member_id", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+        Index("ix_connection_requests_to", "to_member_id", "status", "id"),
+        Index("ix_connection_requests_from", "from_member_id", "status", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    from_member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    to_member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+
+
+class Connection(Base):
+    """Stored in both directions so "my connections" is one index range."""
+
+    __tablename__ = "connections"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    other_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # message | inmail
+    # For `message` conversations: "<smaller id>:<larger id>", one conversation per pair.
+    pair_key: Mapped[str | None] = mapped_column(String(53), unique=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    last_message_id: Mapped[str | None] = mapped_column(Id)
+
+
+class InboxEntry(Base):
+    """One row per (member, conversation): the member's denormalized inbox."""
+
+    __tablename__ = "inbox_entries"
+    __table_args__ = (
+        Index("ix_inbox_entries_list", "member_id", "archived", "updated_at", "conversation_id"),
+    )
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"),
+                                                 primary_key=True)
+    other_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    unread_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_conversation", "conversation_id", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    sender_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class InMail(Base):
+    __tablename__ = "inmails"
+    __table_args__ = (
+        Index("ix_inmails_sender", "sender_id", "sent_at", "id"),
+        Index("ix_inmails_recipient", "recipient_id", "sent_at", "id"),
+        Index("ix_inmails_pair", "sender_id", "recipient_id", "sent_at"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), unique=True)
+    sender_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    recipient_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(20), default="other")
+    cost: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="delivered")
+    sent_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    refunded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class InMailRejection(Base):
+    """A refused InMail that still counts as `rejected` in the sender's insights."""
+
+    __tablename__ = "inmail_rejections"
+    __table_args__ = (Index("ix_inmail_rejections_sender", "sender_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    recipient_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(20), default="other")
+    created_at: Mapped[datetime]
+
+
+class CreditLot(Base):
+    __tablename__ = "credit_lots"
+    __table_args__ = (
+        CheckConstraint("remaining >= 0", name="remaining_not_negative"),
+        CheckConstraint("remaining <= amount", name="remaining_within_amount"),
+        Index("ix_credit_lots_spend", "member_id", "expires_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    source: Mapped[str] = mapped_column(String(10))  # grant | purchase | refund | adjustment
+    amount: Mapped[int] = mapped_column(Integer)
+    remaining: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class LedgerEntry(Base):
+    """Append-only: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "credit_ledger"
+    __table_args__ = (
+        CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
+        CheckConstraint(
+            "kind in ('grant','purchase','spend','refund','expiry','adjustment')", name="kind"
+        ),
+        UniqueConstraint("member_id", "seq"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    # Per-member sequence; unique so two writers can never both append "the next" entry.
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[int] = mapped_column(Integer)
+    balance_after: Mapped[int] = mapped_column(Integer)
+    lot_id: Mapped[str | None] = mapped_column(Id)
+    ref: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+
+
+class CreditGrant(Base):
+    """One row per (member, subscription period): the database makes a grant happen once."""
+
+    __tablename__ = "credit_grants"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(primary_key=True)
+    credits: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class Purchase(Base):
+    __tablename__ = "purchases"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    credits: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int] = mapped_column(Integer)
+    gateway: Mapped[str] = mapped_column(String(20))
+    charge_id: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_records"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class Block(Base):
+    __tablename__ = "blocks"
+    __table_args__ = (Index("ix_blocks_blocked", "blocked_id", "member_id"),)
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    blocked_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class ContactStop(Base):
+    """"Stop messages from this member", from declining an InMail; lifted by the recipient."""
+
+    __tablename__ = "contact_stops"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    stopped_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class AppState(Base):
+    """Small shared key/value state, e.g. the test clock's offset shared by all processes."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Use cases. Each public function is one transaction; events are published after commit."""

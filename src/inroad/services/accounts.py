@@ -1,0 +1,167 @@
+"""Sign up, log in and out, profiles, search, member status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from inroad.context import Context
+from inroad.domain import accounts as rules
+from inroad.domain.errors import Conflict, Forbidden, NotFound, Unauthorized
+from inroad.ids import new_id
+from inroad.models import AuthToken, Member
+from inroad.security import hash_password, needs_rehash, new_token, token_hash, verify_password
+from inroad.store import members as store
+
+PROFILE_FIELDS = ("full_name", "headline", "company", "title", "location", "industry", "skills")
+
+
+@dataclass(frozen=True)
+class MemberRelation:
+    degree: int
+    shared_connections: int
+
+
+@dataclass(frozen=True)
+class Session_:
+    token: str
+    member: Member
+
+
+def signup(ctx: Context, *, email: str, password: str, full_name: str,
+           token_kind: str = "api", **profile: Any) -> Session_:
+    now = ctx.now()
+    member = Member(
+        id=new_id(), email=rules.normalize_email(email), password_hash=hash_password(password),
+        full_name=full_name.strip(), created_at=now, status="active", is_admin=False,
+        plan="free", credit_balance=0,
+        **{k: v for k, v in profile.items() if k in PROFILE_FIELDS and v is not None},
+    )
+    member.search_text = rules.search_text(member.full_name, member.headline or "",
+                                           member.company or "", member.title or "")
+    try:
+        with ctx.db.write() as s:
+            if store.get_member_by_email(s, member.email) is not None:
+                raise Conflict("An account with this email already exists.")
+            s.add(member)
+            s.flush()
+            token = _issue_token(ctx, s, member.id, token_kind)
+    except IntegrityError as exc:  # a concurrent signup with the same email won the race
+        raise Conflict("An account with this email already exists.") from exc
+    return Session_(token, member)
+
+
+def login(ctx: Context, *, email: str, password: str, token_kind: str = "api") -> Session_:
+    with ctx.db.write() as s:
+        member = store.get_member_by_email(s, rules.normalize_email(email))
+        if not verify_password(member.password_hash if member else None, password):
+            raise Unauthorized("Wrong email or password.")
+        assert member is not None
+        if not rules.can_log_in(member.status):
+            raise Forbidden("This account is suspended.", code="account_restricted")
+        if needs_rehash(member.password_hash):
+            member.password_hash = hash_password(password)
+        token = _issue_token(ctx, s, member.id, token_kind)
+    return Session_(token, member)
+
+
+def _issue_token(ctx: Context, s: Any, member_id: str, kind: str) -> str:
+    token = new_token()
+    now = ctx.now()
+    s.add(AuthToken(id=new_id(), member_id=member_id, token_hash=token_hash(token), kind=kind,
+                    created_at=now, expires_at=now + timedelta(days=ctx.settings.token_ttl_days)))
+    return token
+
+
+def logout(ctx: Context, token: str) -> None:
+    with ctx.db.write() as s:
+        store.delete_token(s, token_hash(token))
+
+
+def authenticate(ctx: Context, token: str) -> Member:
+    """The member a token belongs to; 401 when unknown, expired, or the account cannot act."""
+    with ctx.db.read() as s:
+        row = store.get_token(s, token_hash(token))
+        if row is None or row.expires_at <= ctx.now():
+            raise Unauthorized("Sign in again.")
+        member = store.get_member(s, row.member_id)
+    if member is None or not rules.can_log_in(member.status):
+        raise Unauthorized("This account cannot sign in.")
+    return member
+
+
+def get_me(ctx: Context, member_id: str) -> Member:
+    with ctx.db.read() as s:
+        member = store.get_member(s, member_id)
+    if member is None:
+        raise NotFound("No such member.")
+    return member
+
+
+def update_profile(ctx: Context, member_id: str, changes: dict[str, Any]) -> Member:
+    with ctx.db.write() as s:
+        member = store.get_member(s, member_id)
+        if member is None:
+            raise NotFound("No such member.")
+        for name in PROFILE_FIELDS:
+            if name in changes and changes[name] is not None:
+                value = changes[name]
+                setattr(member, name, value.strip() if isinstance(value, str) else value)
+        member.search_text = rules.search_text(member.full_name, member.headline,
+                                               member.company, member.title)
+    return member
+
+
+def view_member(ctx: Context, viewer_id: str, member_id: str) -> tuple[Member, MemberRelation]:
+    with ctx.db.read() as s:
+        member = store.get_member(s, member_id)
+        if member is None or member.status in ("terminated", "deleted"):
+            raise NotFound("No such member.")
+        return member, relation(s, viewer_id, member_id)
+
+
+def relation(s: Any, viewer_id: str, member_id: str) -> MemberRelation:
+    if viewer_id == member_id:
+        return MemberRelation(degree=0, shared_connections=0)
+    shared = store.shared_connection_count(s, viewer_id, member_id)
+    return MemberRelation(rules.degree(store.is_connected(s, viewer_id, member_id), shared), shared)
+
+
+def search(ctx: Context, viewer_id: str, q: str, after: tuple[str, str] | None,
+           limit: int) -> list[tuple[Member, MemberRelation]]:
+    with ctx.db.read() as s:
+        found = store.search_members(s, q, after, limit)
+        return [(m, relation(s, viewer_id, m.id)) for m in found]
+
+
+def create_admin(ctx: Context, *, email: str, password: str,
+                 full_name: str = "Administrator") -> Member:
+    """Create an admin, or promote an existing account with that email (and reset its password)."""
+    with ctx.db.write() as s:
+        member = store.get_member_by_email(s, rules.normalize_email(email))
+        if member is None:
+            member = Member(id=new_id(), email=rules.normalize_email(email),
+                            full_name=full_name, created_at=ctx.now(), status="active",
+                            plan="free", credit_balance=0,
+                            search_text=rules.search_text(full_name, "", ""))
+            s.add(member)
+        member.password_hash = hash_password(password)
+        member.is_admin = True
+    return member
+
+
+def set_status(ctx: Context, admin_id: str, member_id: str, status: str) -> Member:
+    with ctx.db.write() as s:
+        admin = store.get_member(s, admin_id)
+        if admin is None or not admin.is_admin:
+            raise Forbidden("Admins only.")
+        member = store.get_member(s, member_id)
+        if member is None:
+            raise NotFound("No such member.")
+        member.status = status
+        if not rules.can_log_in(status):
+            store.delete_member_tokens(s, member_id)
+    return member

@@ -1,0 +1,260 @@
+"""Sending InMail (policy, credits, idempotency), preflight, and the recipient's responses."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from inroad.context import Context
+from inroad.domain import credits as credit_rules
+from inroad.domain import delivery
+from inroad.domain.accounts import degree
+from inroad.domain.errors import Conflict, Forbidden, NotFound, Refused
+from inroad.ids import new_id
+from inroad.models import ContactStop, InMail, InMailRejection, Member
+from inroad.security import request_hash
+from inroad.services import credits, idempotency
+from inroad.store import conversations as conv_store
+from inroad.store import credits as credit_store
+from inroad.store import inmails as store
+from inroad.store import members as members_store
+
+STATUS_MESSAGES = {
+    "account_restricted": "Your account cannot send InMail right now.",
+    "recipient_not_found": "This member cannot be found.",
+    "recipient_not_accepting": "This member is not accepting InMail from you.",
+    "already_connected": "You are connected: send a free message instead.",
+    "premium_required": "Sending InMail needs a Premium plan.",
+    "insufficient_credits": "You have no InMail credits left. Buy a pack or wait for your "
+                            "monthly credits.",
+}
+
+
+@dataclass(frozen=True)
+class InMailView:
+    """An InMail as one participant may see it: with read receipts off, the sender never
+    learns that it was opened."""
+
+    id: str
+    conversation_id: str
+    sender_id: str
+    recipient_id: str
+    subject: str
+    body: str
+    purpose: str
+    cost: int
+    status: str
+    sent_at: datetime
+    opened_at: datetime | None
+    responded_at: datetime | None
+    refunded: bool
+
+
+def as_seen_by(im: InMail, viewer_id: str, recipient_read_receipts: bool = True) -> InMailView:
+    hide = viewer_id == im.sender_id and not recipient_read_receipts
+    status = "delivered" if hide and im.status == "opened" else im.status
+    return InMailView(im.id, im.conversation_id, im.sender_id, im.recipient_id, im.subject,
+                      im.body, im.purpose, im.cost, status, im.sent_at,
+                      None if hide else im.opened_at, im.responded_at, im.refunded)
+
+
+@dataclass(frozen=True)
+class Preflight:
+    deliverable: bool
+    cost: int
+    code: str | None
+    balance: int
+
+
+def _decide(ctx: Context, s: Session, sender: Member, to_id: str,
+            now: datetime) -> delivery.Decision:
+    recipient = members_store.get_member(s, to_id)
+    lots = credit_store.live_lots(s, sender.id)
+    sender_view = delivery.SenderView(status=sender.status, plan=sender.plan,
+                                      spendable=credits.spendable(sender, lots, now))
+    if recipient is None or to_id == sender.id:
+        recipient_view = delivery.RecipientView(False, "missing", "free", False, "anyone", False)
+        relation = delivery.Relation(False, False, 3)
+    else:
+        recipient_view = delivery.RecipientView(
+            exists=True, status=recipient.status, plan=recipient.plan,
+            allow_inmail=recipient.allow_inmail, inmail_from=recipient.inmail_from,
+            open_profile=recipient.open_profile and recipient.plan != "free")
+        connected = members_store.is_connected(s, sender.id, to_id)
+        shared = 0 if connected else members_store.shared_connection_count(s, sender.id, to_id)
+        relation = delivery.Relation(
+            blocked_either_way=members_store.is_blocked_either_way(s, sender.id, to_id),
+            stop_requested=members_store.has_stopped(s, to_id, sender.id),
+            degree=degree(connected, shared))
+    # Rule 9 (compliance) has its own issue; until then no compliance code is passed.
+    return delivery.decide_delivery(sender_view, recipient_view, relation, None)
+
+
+def preflight(ctx: Context, sender_id: str, to_id: str) -> Preflight:
+    """The same decision as sending, with no side effects."""
+    credits.summary(ctx, sender_id)  # grants and expiries up to date first
+    now = ctx.now()
+    with ctx.db.read() as s:
+        sender = members_store.get_member(s, sender_id)
+        if sender is None:
+            raise NotFound("No such member.")
+        decision = _decide(ctx, s, sender, to_id, now)
+        return Preflight(decision.deliverable, decision.cost, decision.code,
+                         sender.credit_balance)
+
+
+def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
+         purpose: str = "other", idempotency_key: str | None = None) -> tuple[InMailView, int]:
+    """Deliver an InMail or refuse it. A refusal spends nothing; one the recipient's settings
+    or compliance caused is recorded as `rejected` for insights, then raised."""
+    now = ctx.now()
+    body_hash = request_hash(json.dumps([to_id, subject, body, purpose]).encode())
+    refusal: delivery.Decision | None = None
+    with ctx.db.write() as s:
+        sender = members_store.lock_member(s, sender_id)
+        if sender is None:
+            raise NotFound("No such member.")
+        if idempotency_key:
+            stored = idempotency.replay(s, sender_id, "inmail", idempotency_key, body_hash)
+            if stored is not None:
+                im = store.get_inmail(s, stored[1]["inmail_id"])
+                assert im is not None
+                return as_seen_by(im, sender_id), sender.credit_balance
+        credits.bring_up_to_date(ctx, s, sender, now)
+        decision = _decide(ctx, s, sender, to_id, now)
+        if not decision.deliverable:
+            refusal = decision
+            if delivery.counts_as_rejected(decision.code or ""):
+                s.add(InMailRejection(id=new_id(), sender_id=sender_id, recipient_id=to_id,
+                                      code=decision.code, subject=subject, purpose=purpose,
+                                      created_at=now))
+        else:
+            im = _deliver(ctx, s, sender, to_id, subject, body, purpose, decision.cost, now)
+            balance = sender.credit_balance
+            if idempotency_key:
+                idempotency.remember(s, sender_id, "inmail", idempotency_key, body_hash, 201,
+                                     {"inmail_id": im.id}, now)
+    if refusal is not None:
+        code = refusal.code or "recipient_not_accepting"
+        raise Refused(STATUS_MESSAGES.get(code, "This InMail cannot be sent."), code=code)
+    ctx.publish(to_id, "inmail.received", {"inmail_id": im.id,
+                                           "conversation_id": im.conversation_id})
+    if im.cost:
+        ctx.publish(sender_id, "credits.changed", {"balance": balance})
+    return as_seen_by(im, sender_id), balance
+
+
+def _deliver(ctx: Context, s: Session, sender: Member, to_id: str, subject: str, body: str,
+             purpose: str, cost: int, now: datetime) -> InMail:
+    conv_id, inmail_id = new_id(), new_id()
+    conv_store.create_conversation(s, conv_id=conv_id, kind="inmail", a=sender.id, b=to_id,
+                                   now=now, subject=subject)
+    # The body opens the thread, so the conversation reads like any other.
+    conv_store.add_message(s, msg_id=new_id(), conv_id=conv_id, sender_id=sender.id,
+                           recipient_id=to_id, body=body, now=now)
+    im = InMail(id=inmail_id, conversation_id=conv_id, sender_id=sender.id, recipient_id=to_id,
+                subject=subject, body=body, purpose=purpose, cost=cost, status="delivered",
+                sent_at=now, refunded=False)
+    s.add(im)
+    if cost:
+        credits.spend(s, sender, cost, now, f"inmail:{inmail_id}")
+    return im
+
+
+def list_inmails(ctx: Context, member_id: str, box: str, after: tuple[datetime, str] | None,
+                 limit: int) -> list[InMailView]:
+    with ctx.db.read() as s:
+        rows = store.list_inmails(s, member_id, box, after, limit)
+        receipts = {m.id: m.read_receipts for m in members_store.get_members(
+            s, [r.recipient_id for r in rows]).values()}
+    return [as_seen_by(r, member_id, receipts.get(r.recipient_id, True)) for r in rows]
+
+
+def get(ctx: Context, member_id: str, inmail_id: str) -> InMailView:
+    with ctx.db.read() as s:
+        im = store.get_inmail(s, inmail_id)
+        if im is None or member_id not in (im.sender_id, im.recipient_id):
+            raise NotFound("No such InMail.")
+        recipient = members_store.get_member(s, im.recipient_id)
+    return as_seen_by(im, member_id, recipient.read_receipts if recipient else True)
+
+
+def respond(ctx: Context, member_id: str, inmail_id: str, action: str,
+            stop_contact: bool = False) -> InMailView:
+    """Accept ("Interested") or decline ("Not interested"). Repeating the same response is
+    harmless; changing a response already given is a conflict."""
+    now = ctx.now()
+    target = {"accept": "accepted", "decline": "declined"}[action]
+    with ctx.db.write() as s:
+        im = store.lock_inmail(s, inmail_id)
+        if im is None or im.recipient_id != member_id:
+            raise NotFound("No such InMail.")
+        if im.responded_at is not None and im.status != target:
+            raise Conflict(f"You already responded to this InMail ({im.status}).")
+        refunded = _record_response(ctx, s, im, target, now)
+        if stop_contact and s.get(ContactStop, (member_id, im.sender_id)) is None:
+            s.add(ContactStop(member_id=member_id, stopped_id=im.sender_id, created_at=now))
+        conv_store.set_read(s, member_id, im.conversation_id)
+    publish_response(ctx, im, refunded)
+    return as_seen_by(im, member_id)
+
+
+def _record_response(ctx: Context, s: Session, im: InMail, status: str, now: datetime) -> bool:
+    """Set the first response and refund once if it came within the window. Returns whether a
+    refund was made. The InMail row must be locked."""
+    if im.responded_at is not None:
+        return False
+    im.status = status
+    im.responded_at = now
+    if im.opened_at is None:
+        im.opened_at = now
+    if credit_rules.refund_due(im.sent_at, now, im.cost, im.refunded,
+                               ctx.settings.refund_window_days):
+        im.refunded = True
+        credits.refund(ctx, s, im.sender_id, now, f"inmail:{im.id}")
+        return True
+    return False
+
+
+def publish_response(ctx: Context, im: InMail, refunded: bool) -> None:
+    ctx.publish(im.sender_id, "inmail.responded", {"inmail_id": im.id, "status": im.status,
+                                                   "conversation_id": im.conversation_id})
+    if refunded:
+        ctx.publish(im.sender_id, "credits.changed", {"refund": 1})
+
+
+def before_message(ctx: Context, s: Session, im: InMail, member_id: str,
+                   now: datetime) -> tuple[InMail, bool] | None:
+    """Called inside `post_message` for InMail conversations: the sender waits for a response;
+    the recipient's first message is their reply. Returns (InMail, refunded) when this message
+    was the reply, for the caller to publish after commit."""
+    if im.responded_at is not None:
+        return None
+    if member_id == im.sender_id:
+        raise Forbidden("You can write again once the member responds.", code="forbidden")
+    locked = store.lock_inmail(s, im.id)
+    assert locked is not None
+    if locked.responded_at is not None:  # a response landed while we waited for the lock
+        return None
+    return locked, _record_response(ctx, s, locked, "replied", now)
+
+
+def record_open(s: Session, conv_id: str, member_id: str, now: datetime) -> InMail | None:
+    """The recipient's first read sets `opened_at`. Returns the InMail when this read opened it
+    and the sender may know (read receipts on)."""
+    im = store.by_conversation(s, [conv_id]).get(conv_id)
+    if im is None or im.recipient_id != member_id or im.opened_at is not None:
+        return None
+    im.opened_at = now
+    if im.status == "delivered":
+        im.status = "opened"
+    recipient = members_store.get_member(s, member_id)
+    return im if recipient is not None and recipient.read_receipts else None
+
+
+def publish_opened(ctx: Context, im: InMail) -> None:
+    ctx.publish(im.sender_id, "inmail.opened", {"inmail_id": im.id})

@@ -1,0 +1,1 @@
+"""Intent-named queries by area. Functions take a Session and never commit."""

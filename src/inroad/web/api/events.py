@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from inroad.domain.errors import Unauthorized
+from inroad.events.broker import sse_frame
+from inroad.services import accounts
+from inroad.web.deps import bearer
+
+router = APIRouter(tags=["events"])
+
+KEEPALIVE_SECONDS = 15.0
+
+
+@router.get("/events", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def events(request: Request, token: str | None = Query(default=None, max_length=200)
+                 ) -> StreamingResponse:
+    """Server-sent events for the signed-in member. Browsers may pass `?token=`; the web app's
+    cookie session works too."""
+    ctx = request.app.state.ctx
+    creds = await bearer(request)
+    raw = (creds.credentials if creds else None) or token or request.cookies.get("inroad_session")
+    if not raw:
+        raise Unauthorized("Send `Authorization: Bearer <token>`.")
+    member = await asyncio.to_thread(accounts.authenticate, ctx, raw)
+    broker = request.app.state.broker
+    queue = broker.subscribe(member.id)
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield ": connected\n\n"
+            while True:
+                try:
+                    event, data = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    if await request.is_disconnected():
+                        return
+                    yield ": keepalive\n\n"
+                    continue
+                yield sse_frame(event, data)
+        finally:
+            broker.unsubscribe(member.id, queue)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -1,0 +1,81 @@
+"""`create_app(settings)`: the JSON API, the web pages and the event stream on one app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from inroad import __version__, duties
+from inroad.clock import Clock, TestClock
+from inroad.config import Settings
+from inroad.context import Context
+from inroad.db import Database
+from inroad.events.broker import LocalBroker
+from inroad.migrate import upgrade
+from inroad.web import api, errors, pages
+from inroad.web.middleware import BodyLimit, SecurityHeaders
+from inroad.web.schemas import ClockAdvanceIn, ClockOut
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, clock: Clock | None = None,
+               migrate: bool = True) -> FastAPI:
+    db = Database(settings.database_url)
+    if migrate:
+        upgrade(db.engine)
+    clock = clock or (TestClock() if settings.test_clock else Clock())
+    broker = LocalBroker()
+    ctx = Context(settings=settings, db=db, clock=clock, publish=broker.publish)
+    runner = (duties.DutyRunner(ctx, settings.duty_interval_seconds)
+              if settings.run_duties_in_process else None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await broker.start()
+        if runner:
+            runner.start()
+        yield
+        if runner:
+            runner.stop()
+        await broker.stop()
+        db.dispose()
+
+    app = FastAPI(title="Inroad API", version=__version__, lifespan=lifespan,
+                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+    app.state.ctx = ctx
+    app.state.broker = broker
+    errors.install(app)
+    app.include_router(api.router())
+    if isinstance(clock, TestClock):
+        app.include_router(_test_clock_router(clock))
+    app.include_router(pages.router())
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> dict[str, str]:
+        request.app.state.ctx.db.ping()
+        return {"status": "ready"}
+
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _test_clock_router(clock: TestClock) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["test clock"])
+
+    @router.post("/test-clock/advance", response_model=ClockOut)
+    def advance(body: ClockAdvanceIn) -> ClockOut:
+        return ClockOut(now=clock.advance(timedelta(days=body.days, hours=body.hours)))
+
+    return router

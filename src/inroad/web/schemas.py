@@ -1,0 +1,308 @@
+"""Request and response shapes of the JSON API (API.md). Shared by the pages for validation."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from inroad.models import Member
+
+T = TypeVar("T")
+
+
+def _clean(value: str) -> str:
+    # PostgreSQL rejects NUL and lone surrogates; refuse them here with a 422, not a 500.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("must be valid Unicode text") from exc
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Str = Annotated[str, AfterValidator(_clean)]
+
+
+def text(min_length: int = 0, max_length: int = 200, blank: bool = True) -> Any:
+    checks: list[Any] = [StringConstraints(min_length=min_length, max_length=max_length),
+                         AfterValidator(_clean)]
+    if not blank:
+        checks.append(AfterValidator(_not_blank))
+    return Annotated[(str, *checks)]
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ValueError("must be an email address like name@example.com")
+    return value
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320),
+                  AfterValidator(_clean), AfterValidator(_email)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_clean)]
+Purpose = Literal["job_seeking", "hiring", "introduction", "networking", "sales", "sharing",
+                  "other"]
+Skills = Annotated[list[text(1, 60, blank=False)], Field(max_length=50)]  # type: ignore[valid-type]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ProfileFields(In):
+    headline: text(0, 220) | None = None  # type: ignore[valid-type]
+    company: text(0, 120) | None = None  # type: ignore[valid-type]
+    title: text(0, 120) | None = None  # type: ignore[valid-type]
+    location: text(0, 120) | None = None  # type: ignore[valid-type]
+    industry: text(0, 120) | None = None  # type: ignore[valid-type]
+    skills: Skills | None = None
+
+
+class SignupIn(ProfileFields):
+    email: Email
+    password: text(10, 200)  # type: ignore[valid-type]
+    full_name: text(1, 120, blank=False)  # type: ignore[valid-type]
+
+
+class LoginIn(In):
+    email: text(1, 320)  # type: ignore[valid-type]
+    password: text(1, 200)  # type: ignore[valid-type]
+
+
+class ProfilePatch(ProfileFields):
+    full_name: text(1, 120, blank=False) | None = None  # type: ignore[valid-type]
+
+
+class ConnectionRequestIn(In):
+    to_member_id: Id
+    note: text(0, 300) | None = None  # type: ignore[valid-type]
+
+
+class MessageIn(In):
+    to_member_id: Id
+    body: text(1, 8000, blank=False)  # type: ignore[valid-type]
+
+
+class ConversationMessageIn(In):
+    body: text(1, 8000, blank=False)  # type: ignore[valid-type]
+
+
+class PlanIn(In):
+    plan: text(1, 40)  # type: ignore[valid-type]
+    payment_token: text(0, 200) | None = None  # type: ignore[valid-type]
+
+
+class PurchaseIn(In):
+    credits: int = Field(ge=1, le=10_000)
+    payment_token: text(1, 200)  # type: ignore[valid-type]
+
+
+class PreflightIn(In):
+    to_member_id: Id
+
+
+class InMailIn(In):
+    to_member_id: Id
+    subject: text(1, 200, blank=False)  # type: ignore[valid-type]
+    body: text(1, 1900, blank=False)  # type: ignore[valid-type]
+    purpose: Purpose = "other"
+
+
+class DeclineIn(In):
+    stop_contact: bool = False
+
+
+class AdminStatusIn(In):
+    status: Literal["active", "restricted", "suspended", "terminated"]
+    reason: text(0, 500) = ""  # type: ignore[valid-type]
+
+
+class AdminCreditsIn(In):
+    amount: int = Field(ge=-10_000, le=10_000)
+    reason: text(1, 500, blank=False)  # type: ignore[valid-type]
+
+
+class ClockAdvanceIn(In):
+    days: float = Field(default=0, ge=0, le=3650)
+    hours: float = Field(default=0, ge=0, le=87600)
+
+
+# ---- responses ----
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class MemberOut(BaseModel):
+    id: str
+    full_name: str
+    headline: str
+    company: str
+    title: str
+    location: str
+    industry: str
+    skills: list[str]
+    plan: str
+    open_profile: bool
+    degree: int | None = None
+    shared_connections: int | None = None
+
+
+class SettingsOut(BaseModel):
+    allow_inmail: bool
+    inmail_from: str
+    open_profile: bool
+    email_notifications: bool
+    read_receipts: bool
+
+
+class MeOut(MemberOut):
+    email: str
+    status: str
+    is_admin: bool
+    credits: int
+    settings: SettingsOut
+
+
+class AuthOut(BaseModel):
+    token: str
+    me: MeOut
+
+
+class MessageOut(BaseModel):
+    id: str
+    conversation_id: str
+    sender_id: str
+    body: str
+    created_at: datetime
+
+
+class InMailOut(BaseModel):
+    id: str
+    conversation_id: str
+    sender_id: str
+    recipient_id: str
+    subject: str
+    body: str
+    purpose: str
+    cost: int
+    status: str
+    sent_at: datetime
+    opened_at: datetime | None
+    responded_at: datetime | None
+    refunded: bool
+
+
+class ConversationOut(BaseModel):
+    id: str
+    kind: str
+    other: MemberOut
+    subject: str | None
+    last_message: MessageOut | None
+    unread_count: int
+    archived: bool
+    updated_at: datetime
+    inmail: InMailOut | None = None
+
+
+class ConnectionRequestOut(BaseModel):
+    id: str
+    from_member_id: str
+    to_member_id: str
+    note: str
+    status: str
+    created_at: datetime
+    member: MemberOut | None = None  # the member on the other side, for list views
+
+
+class PlanOut(BaseModel):
+    id: str
+    name: str
+    monthly_credits: int
+    max_credits: int
+    price_cents: int
+
+
+class PackOut(BaseModel):
+    credits: int
+    price_cents: int
+
+
+class LotOut(BaseModel):
+    source: str
+    remaining: int
+    expires_at: datetime
+
+
+class CreditsOut(BaseModel):
+    balance: int
+    spendable: int
+    lots: list[LotOut]
+    next_grant_at: datetime | None
+
+
+class LedgerOut(BaseModel):
+    id: str
+    kind: str
+    amount: int
+    balance_after: int
+    created_at: datetime
+    ref: str | None
+
+
+class PurchaseOut(BaseModel):
+    id: str
+    credits: int
+    price_cents: int
+    balance: int
+
+
+class PreflightOut(BaseModel):
+    deliverable: bool
+    cost: int
+    code: str | None
+    balance: int
+
+
+class SendOut(BaseModel):
+    inmail: InMailOut
+    balance: int
+
+
+class BalanceOut(BaseModel):
+    balance: int
+
+
+class ClockOut(BaseModel):
+    now: datetime
+
+
+def member_out(m: Member, degree: int | None = None,
+               shared: int | None = None) -> MemberOut:
+    return MemberOut(id=m.id, full_name=m.full_name, headline=m.headline or "",
+                     company=m.company or "", title=m.title or "", location=m.location or "",
+                     industry=m.industry or "", skills=list(m.skills or []), plan=m.plan,
+                     open_profile=m.open_profile, degree=degree, shared_connections=shared)
+
+
+def settings_out(m: Member) -> SettingsOut:
+    return SettingsOut(allow_inmail=m.allow_inmail, inmail_from=m.inmail_from,
+                       open_profile=m.open_profile, email_notifications=m.email_notifications,
+                       read_receipts=m.read_receipts)
+
+
+def me_out(m: Member) -> MeOut:
+    return MeOut(**member_out(m).model_dump(exclude={"degree", "shared_connections"}),
+                 email=m.email, status=m.status, is_admin=m.is_admin, credits=m.credit_balance,
+                 settings=settings_out(m))
