@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     duty_interval_seconds: float = 30.0
     secure_cookies: bool = False
     token_ttl_days: int = 30
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
     max_body_bytes: int = 1_000_000
 
     plans: list[Plan] = Field(default_factory=lambda: list(DEFAULT_PLANS))

@@ -10,6 +10,7 @@ from typing import Any
 from inroad.clock import Clock
 from inroad.config import Settings
 from inroad.db import Database
+from inroad.security import Passwords
 
 Publisher = Callable[[str, str, dict[str, Any]], None]
 
@@ -25,6 +26,11 @@ class Context:
     clock: Clock
     # publish(member_id, event_name, data): called only after commit.
     publish: Publisher = field(default=_no_publish)
+    passwords: Passwords = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.passwords = Passwords(self.settings.argon2_time_cost,
+                                   self.settings.argon2_memory_kib)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -92,6 +92,8 @@ class Member(Base):
     next_grant_at: Mapped[datetime | None] = mapped_column(index=True)
     # Denormalized from the ledger under the member's row lock; equals the ledger's sum.
     credit_balance: Mapped[int] = mapped_column(Integer, default=0)
+    # Last ledger `seq` for this member, advanced under the member's row lock.
+    ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
     next_expiry_at: Mapped[datetime | None] = mapped_column(index=True)
 
     allow_inmail: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -9,24 +9,28 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# A real hash to verify against when the account does not exist, so timing does not tell.
-_DUMMY_HASH = _hasher.hash("inroad-dummy-password")
+class Passwords:
+    """argon2id with configured cost. Hashes made with other parameters still verify and are
+    rehashed at the next login (`needs_rehash`)."""
 
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536, parallelism: int = 4) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib,
+                                      parallelism=parallelism)
+        # Verified against when the account does not exist, so timing does not tell.
+        self._dummy = self._hasher.hash("inroad-dummy-password")
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
 
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            ok = self._hasher.verify(password_hash or self._dummy, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return ok and password_hash is not None
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self._hasher.check_needs_rehash(password_hash)
 
 
 def new_token() -> str:

@@ -13,7 +13,7 @@ from inroad.domain import accounts as rules
 from inroad.domain.errors import Conflict, Forbidden, NotFound, Unauthorized
 from inroad.ids import new_id
 from inroad.models import AuthToken, Member
-from inroad.security import hash_password, needs_rehash, new_token, token_hash, verify_password
+from inroad.security import new_token, token_hash
 from inroad.store import members as store
 
 PROFILE_FIELDS = ("full_name", "headline", "company", "title", "location", "industry", "skills")
@@ -35,9 +35,9 @@ def signup(ctx: Context, *, email: str, password: str, full_name: str,
            token_kind: str = "api", **profile: Any) -> Session_:
     now = ctx.now()
     member = Member(
-        id=new_id(), email=rules.normalize_email(email), password_hash=hash_password(password),
+        id=new_id(), email=rules.normalize_email(email), password_hash=ctx.passwords.hash(password),
         full_name=full_name.strip(), created_at=now, status="active", is_admin=False,
-        plan="free", credit_balance=0,
+        plan="free", credit_balance=0, ledger_seq=0,
         **{k: v for k, v in profile.items() if k in PROFILE_FIELDS and v is not None},
     )
     member.search_text = rules.search_text(member.full_name, member.headline or "",
@@ -57,13 +57,13 @@ def signup(ctx: Context, *, email: str, password: str, full_name: str,
 def login(ctx: Context, *, email: str, password: str, token_kind: str = "api") -> Session_:
     with ctx.db.write() as s:
         member = store.get_member_by_email(s, rules.normalize_email(email))
-        if not verify_password(member.password_hash if member else None, password):
+        if not ctx.passwords.verify(member.password_hash if member else None, password):
             raise Unauthorized("Wrong email or password.")
         assert member is not None
         if not rules.can_log_in(member.status):
             raise Forbidden("This account is suspended.", code="account_restricted")
-        if needs_rehash(member.password_hash):
-            member.password_hash = hash_password(password)
+        if ctx.passwords.needs_rehash(member.password_hash):
+            member.password_hash = ctx.passwords.hash(password)
         token = _issue_token(ctx, s, member.id, token_kind)
     return Session_(token, member)
 
@@ -145,10 +145,10 @@ def create_admin(ctx: Context, *, email: str, password: str,
         if member is None:
             member = Member(id=new_id(), email=rules.normalize_email(email),
                             full_name=full_name, created_at=ctx.now(), status="active",
-                            plan="free", credit_balance=0,
+                            plan="free", credit_balance=0, ledger_seq=0,
                             search_text=rules.search_text(full_name, "", ""))
             s.add(member)
-        member.password_hash = hash_password(password)
+        member.password_hash = ctx.passwords.hash(password)
         member.is_admin = True
     return member
 

@@ -45,7 +45,8 @@ def append(s: Session, member: Member, kind: str, amount: int, at: datetime,
            lot_id: str | None = None, ref: str | None = None) -> LedgerEntry:
     """Append one ledger entry and move the denormalized balance with it."""
     member.credit_balance += amount
-    entry = LedgerEntry(id=new_id(), member_id=member.id, seq=store.last_seq(s, member.id) + 1,
+    member.ledger_seq += 1
+    entry = LedgerEntry(id=new_id(), member_id=member.id, seq=member.ledger_seq,
                         kind=kind, amount=amount, balance_after=member.credit_balance,
                         lot_id=lot_id, ref=ref, created_at=at)
     s.add(entry)

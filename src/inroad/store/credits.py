@@ -15,11 +15,6 @@ def live_lots(session: Session, member_id: str) -> list[CreditLot]:
         .order_by(CreditLot.expires_at, CreditLot.created_at, CreditLot.id)))
 
 
-def last_seq(session: Session, member_id: str) -> int:
-    return session.scalar(select(func.max(LedgerEntry.seq))
-                          .where(LedgerEntry.member_id == member_id)) or 0
-
-
 def ledger_page(session: Session, member_id: str, before_seq: int | None,
                 limit: int) -> list[LedgerEntry]:
     stmt = select(LedgerEntry).where(LedgerEntry.member_id == member_id)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 09:26:15.564876
+Create Date: 2026-11-26 09:34:56.257141
 """
 
 from collections.abc import Sequence
@@ -54,6 +54,7 @@ def upgrade() -> None:
     sa.Column('plan_anchor_at', inroad.models.UTCDateTime(), nullable=True),
     sa.Column('next_grant_at', inroad.models.UTCDateTime(), nullable=True),
     sa.Column('credit_balance', sa.Integer(), nullable=False),
+    sa.Column('ledger_seq', sa.Integer(), nullable=False),
     sa.Column('next_expiry_at', inroad.models.UTCDateTime(), nullable=True),
     sa.Column('allow_inmail', sa.Boolean(), nullable=False),
     sa.Column('inmail_from', sa.String(length=20), nullable=False),

@@ -1,0 +1,106 @@
+"""Hammer credits, grants and idempotency from parallel threads, each with its own
+connection and transaction, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from inroad.domain.errors import DomainError
+from inroad.models import CreditGrant, InMail, Purchase
+from inroad.services import credits, inmail
+from tests import factories as f
+from tests.services.test_credits import assert_consistent
+
+
+def hammer(n, fn):
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        barrier.wait()
+        try:
+            return fn(i)
+        except DomainError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(run, range(n)))
+
+
+def test_fifty_parallel_sends_with_five_credits_deliver_exactly_five(ctx):
+    sender = f.member(ctx, plan="career")
+    recipients = [f.member(ctx) for _ in range(50)]
+    results = hammer(50, lambda i: inmail.send(ctx, sender.id, recipients[i].id, "Hello",
+                                               f"Hi {recipients[i].full_name}")[0].id)
+    outcome = Counter("sent" if r.startswith("0") else r for r in results)
+    assert outcome == {"sent": 5, "insufficient_credits": 45}
+    assert credits.summary(ctx, sender.id).balance == 0
+    with ctx.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(InMail)) == 5
+    assert_consistent(ctx, sender.id)
+
+
+def test_twenty_parallel_purchases_with_one_key_charge_once(ctx):
+    m = f.member(ctx, plan="career")
+    results = hammer(20, lambda i: credits.purchase(ctx, m.id, 10, "tok_visa", "same-key"))
+    assert len({r[1]["id"] for r in results}) == 1
+    with ctx.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Purchase)) == 1
+    assert credits.summary(ctx, m.id).balance == 15
+    assert_consistent(ctx, m.id)
+
+
+def test_parallel_idempotent_sends_deliver_once(ctx):
+    a, b = f.member(ctx, plan="business"), f.member(ctx)
+    results = hammer(10, lambda i: inmail.send(ctx, a.id, b.id, "Hello", "Hi Bob",
+                                               idempotency_key="send-1")[0].id)
+    assert len(set(results)) == 1
+    assert credits.summary(ctx, a.id).balance == 14
+
+
+def test_concurrent_grant_runs_grant_once_per_period(ctx, clock):
+    members = [f.member(ctx, plan="career") for _ in range(5)]
+    clock.advance(timedelta(days=31))
+
+    def run(i):
+        if i % 2:
+            return credits.run_due_duties(ctx)
+        return credits.summary(ctx, members[i % 5].id).balance
+
+    hammer(16, run)
+    with ctx.db.read() as s:
+        per_member = Counter(s.scalars(select(CreditGrant.member_id)))
+    assert per_member == {m.id: 2 for m in members}
+    for m in members:
+        assert credits.summary(ctx, m.id).balance == 10
+        assert_consistent(ctx, m.id)
+
+
+def test_the_database_itself_refuses_a_second_grant_for_a_period(ctx):
+    m = f.member(ctx, plan="career")
+    with ctx.db.read() as s:
+        period = s.scalar(select(CreditGrant.period_start).where(CreditGrant.member_id == m.id))
+    with pytest.raises(IntegrityError), ctx.db.write() as s:
+        s.add(CreditGrant(member_id=m.id, period_start=period, credits=5, created_at=ctx.now()))
+
+
+def test_parallel_refunds_and_sends_keep_the_ledger_consistent(ctx):
+    a = f.member(ctx, plan="sales")
+    recipients = [f.member(ctx) for _ in range(20)]
+    views = [inmail.send(ctx, a.id, r.id, "Hello", f"Hi {r.full_name}")[0] for r in recipients]
+    more = [f.member(ctx) for _ in range(20)]
+
+    def run(i):
+        if i < 20:
+            return inmail.respond(ctx, recipients[i].id, views[i].id, "accept").status
+        return inmail.send(ctx, a.id, more[i - 20].id, "Hi", "Hello there")[0].status
+
+    assert set(hammer(40, run)) == {"accepted", "delivered"}
+    assert credits.summary(ctx, a.id).balance == 50 - 20
+    assert_consistent(ctx, a.id)
