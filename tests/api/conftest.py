@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from inroad.web.app import create_app
+
+_n = itertools.count(1)
+
+
+@pytest.fixture
+def app(settings, db, clock):
+    return create_app(settings, clock=clock, migrate=False)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+class Api:
+    """A signed-in member talking to the API."""
+
+    def __init__(self, client: TestClient, token: str, me: dict[str, Any]) -> None:
+        self.client, self.token, self.me = client, token, me
+        self.id = me["id"]
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method: str) -> Any:
+        def call(path: str, **kw: Any) -> Any:
+            headers = {**self.headers, **kw.pop("headers", {})}
+            return self.client.request(method.upper(), path, headers=headers, **kw)
+        return call
+
+
+@pytest.fixture
+def signup(client):
+    def make(name: str = "Member", **extra: Any) -> Api:
+        n = next(_n)
+        r = client.post("/api/v1/auth/signup", json={
+            "email": f"user{n}@example.com", "password": "0123456789", "full_name": name,
+            **extra})
+        assert r.status_code == 201, r.text
+        return Api(client, r.json()["token"], r.json()["me"])
+    return make
+
+
+def connect(a: Api, b: Api) -> None:
+    req = a.post("/api/v1/connection-requests", json={"to_member_id": b.id}).json()
+    assert b.post(f"/api/v1/connection-requests/{req['id']}/accept").status_code == 200
+
+
+def premium(member: Api, plan: str = "career") -> None:
+    r = member.put("/api/v1/me/plan", json={"plan": plan, "payment_token": "tok_visa"})
+    assert r.status_code == 200, r.text
