@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,7 +20,7 @@ DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Database UR
                                                   "postgresql://…)")]
 
 
-def _settings(database: str | None, **overrides: object) -> Settings:
+def _settings(database: str | None, **overrides: Any) -> Settings:
     if database:
         overrides["database_url"] = database
     return load_settings(**overrides)

@@ -9,6 +9,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+
 class Passwords:
     """argon2id with configured cost. Hashes made with other parameters still verify and are
     rehashed at the next login (`needs_rehash`)."""

@@ -85,7 +85,7 @@ def test_purchase_premium_only_and_idempotent(ctx):
         credits.purchase(ctx, m.id, 25, "tok_visa", "key-1")
     assert err.value.code == "idempotency_conflict"
     assert credits.summary(ctx, m.id).balance == 15
-    purchase_lot = [lot for lot in credits.summary(ctx, m.id).lots if lot.source == "purchase"][0]
+    purchase_lot = next(lot for lot in credits.summary(ctx, m.id).lots if lot.source == "purchase")
     assert purchase_lot.expires_at == ctx.now() + timedelta(days=365)
     assert_consistent(ctx, m.id)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -114,6 +113,8 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
     now = ctx.now()
     body_hash = request_hash(json.dumps([to_id, subject, body, purpose]).encode())
     refusal: delivery.Decision | None = None
+    im: InMail | None = None
+    balance = 0
     with ctx.db.write() as s:
         sender = members_store.lock_member(s, sender_id)
         if sender is None:
@@ -138,8 +139,8 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
             if idempotency_key:
                 idempotency.remember(s, sender_id, "inmail", idempotency_key, body_hash, 201,
                                      {"inmail_id": im.id}, now)
-    if refusal is not None:
-        code = refusal.code or "recipient_not_accepting"
+    if refusal is not None or im is None:
+        code = (refusal and refusal.code) or "recipient_not_accepting"
         raise Refused(STATUS_MESSAGES.get(code, "This InMail cannot be sent."), code=code)
     ctx.publish(to_id, "inmail.received", {"inmail_id": im.id,
                                            "conversation_id": im.conversation_id})

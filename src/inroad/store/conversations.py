@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from inroad.models import Conversation, InboxEntry, Message
 
-inbox = InboxEntry.__table__
-messages = Message.__table__
-conversations = Conversation.__table__
+inbox: Table = InboxEntry.__table__  # type: ignore[assignment]
+messages: Table = Message.__table__  # type: ignore[assignment]
+conversations: Table = Conversation.__table__  # type: ignore[assignment]
 
 
 def get_pair_conversation(session: Session, pair_key: str) -> Conversation | None:

@@ -54,6 +54,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
     app.include_router(api.router())
     if isinstance(clock, TestClock):
         app.include_router(_test_clock_router(clock))
+    app.state.templates = pages.templates()
     app.include_router(pages.router())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -16,7 +16,7 @@ bearer = HTTPBearer(auto_error=False, description="Token from signup or login")
 
 
 def get_ctx(request: Request) -> Context:
-    return request.app.state.ctx  # type: ignore[no-any-return]
+    return request.app.state.ctx
 
 
 Ctx = Annotated[Context, Depends(get_ctx)]

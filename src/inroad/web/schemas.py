@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -33,12 +33,54 @@ def _not_blank(value: str) -> str:
 Str = Annotated[str, AfterValidator(_clean)]
 
 
-def text(min_length: int = 0, max_length: int = 200, blank: bool = True) -> Any:
-    checks: list[Any] = [StringConstraints(min_length=min_length, max_length=max_length),
-                         AfterValidator(_clean)]
-    if not blank:
-        checks.append(AfterValidator(_not_blank))
-    return Annotated[(str, *checks)]
+# Bounded plain-text fields: Text<min>to<max>, NB = must not be blank.
+Text0to120 = Annotated[str, StringConstraints(min_length=0, max_length=120), AfterValidator(_clean)]
+Text0to200 = Annotated[str, StringConstraints(min_length=0, max_length=200), AfterValidator(_clean)]
+Text0to220 = Annotated[str, StringConstraints(min_length=0, max_length=220), AfterValidator(_clean)]
+Text0to300 = Annotated[str, StringConstraints(min_length=0, max_length=300), AfterValidator(_clean)]
+Text0to500 = Annotated[str, StringConstraints(min_length=0, max_length=500), AfterValidator(_clean)]
+Text10to200 = Annotated[
+    str, StringConstraints(min_length=10, max_length=200), AfterValidator(_clean)
+]
+Text1to120NB = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=120),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Text1to1900NB = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1900),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Text1to200 = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_clean)]
+Text1to200NB = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Text1to320 = Annotated[str, StringConstraints(min_length=1, max_length=320), AfterValidator(_clean)]
+Text1to40 = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_clean)]
+Text1to500NB = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=500),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Text1to60NB = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=60),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
+Text1to8000NB = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=8000),
+    AfterValidator(_clean),
+    AfterValidator(_not_blank),
+]
 
 
 def _email(value: str) -> str:
@@ -47,12 +89,17 @@ def _email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320),
-                  AfterValidator(_clean), AfterValidator(_email)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320),
+    AfterValidator(_clean),
+    AfterValidator(_email),
+]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_clean)]
-Purpose = Literal["job_seeking", "hiring", "introduction", "networking", "sales", "sharing",
-                  "other"]
-Skills = Annotated[list[text(1, 60, blank=False)], Field(max_length=50)]  # type: ignore[valid-type]
+Purpose = Literal[
+    "job_seeking", "hiring", "introduction", "networking", "sales", "sharing", "other"
+]
+Skills = Annotated[list[Text1to60NB], Field(max_length=50)]
 
 
 class In(BaseModel):
@@ -60,51 +107,51 @@ class In(BaseModel):
 
 
 class ProfileFields(In):
-    headline: text(0, 220) | None = None  # type: ignore[valid-type]
-    company: text(0, 120) | None = None  # type: ignore[valid-type]
-    title: text(0, 120) | None = None  # type: ignore[valid-type]
-    location: text(0, 120) | None = None  # type: ignore[valid-type]
-    industry: text(0, 120) | None = None  # type: ignore[valid-type]
+    headline: Text0to220 | None = None
+    company: Text0to120 | None = None
+    title: Text0to120 | None = None
+    location: Text0to120 | None = None
+    industry: Text0to120 | None = None
     skills: Skills | None = None
 
 
 class SignupIn(ProfileFields):
     email: Email
-    password: text(10, 200)  # type: ignore[valid-type]
-    full_name: text(1, 120, blank=False)  # type: ignore[valid-type]
+    password: Text10to200
+    full_name: Text1to120NB
 
 
 class LoginIn(In):
-    email: text(1, 320)  # type: ignore[valid-type]
-    password: text(1, 200)  # type: ignore[valid-type]
+    email: Text1to320
+    password: Text1to200
 
 
 class ProfilePatch(ProfileFields):
-    full_name: text(1, 120, blank=False) | None = None  # type: ignore[valid-type]
+    full_name: Text1to120NB | None = None
 
 
 class ConnectionRequestIn(In):
     to_member_id: Id
-    note: text(0, 300) | None = None  # type: ignore[valid-type]
+    note: Text0to300 | None = None
 
 
 class MessageIn(In):
     to_member_id: Id
-    body: text(1, 8000, blank=False)  # type: ignore[valid-type]
+    body: Text1to8000NB
 
 
 class ConversationMessageIn(In):
-    body: text(1, 8000, blank=False)  # type: ignore[valid-type]
+    body: Text1to8000NB
 
 
 class PlanIn(In):
-    plan: text(1, 40)  # type: ignore[valid-type]
-    payment_token: text(0, 200) | None = None  # type: ignore[valid-type]
+    plan: Text1to40
+    payment_token: Text0to200 | None = None
 
 
 class PurchaseIn(In):
     credits: int = Field(ge=1, le=10_000)
-    payment_token: text(1, 200)  # type: ignore[valid-type]
+    payment_token: Text1to200
 
 
 class PreflightIn(In):
@@ -113,8 +160,8 @@ class PreflightIn(In):
 
 class InMailIn(In):
     to_member_id: Id
-    subject: text(1, 200, blank=False)  # type: ignore[valid-type]
-    body: text(1, 1900, blank=False)  # type: ignore[valid-type]
+    subject: Text1to200NB
+    body: Text1to1900NB
     purpose: Purpose = "other"
 
 
@@ -124,12 +171,12 @@ class DeclineIn(In):
 
 class AdminStatusIn(In):
     status: Literal["active", "restricted", "suspended", "terminated"]
-    reason: text(0, 500) = ""  # type: ignore[valid-type]
+    reason: Text0to500 = ""
 
 
 class AdminCreditsIn(In):
     amount: int = Field(ge=-10_000, le=10_000)
-    reason: text(1, 500, blank=False)  # type: ignore[valid-type]
+    reason: Text1to500NB
 
 
 class ClockAdvanceIn(In):
@@ -138,6 +185,7 @@ class ClockAdvanceIn(In):
 
 
 # ---- responses ----
+
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
@@ -288,21 +336,39 @@ class ClockOut(BaseModel):
     now: datetime
 
 
-def member_out(m: Member, degree: int | None = None,
-               shared: int | None = None) -> MemberOut:
-    return MemberOut(id=m.id, full_name=m.full_name, headline=m.headline or "",
-                     company=m.company or "", title=m.title or "", location=m.location or "",
-                     industry=m.industry or "", skills=list(m.skills or []), plan=m.plan,
-                     open_profile=m.open_profile, degree=degree, shared_connections=shared)
+def member_out(m: Member, degree: int | None = None, shared: int | None = None) -> MemberOut:
+    return MemberOut(
+        id=m.id,
+        full_name=m.full_name,
+        headline=m.headline or "",
+        company=m.company or "",
+        title=m.title or "",
+        location=m.location or "",
+        industry=m.industry or "",
+        skills=list(m.skills or []),
+        plan=m.plan,
+        open_profile=m.open_profile,
+        degree=degree,
+        shared_connections=shared,
+    )
 
 
 def settings_out(m: Member) -> SettingsOut:
-    return SettingsOut(allow_inmail=m.allow_inmail, inmail_from=m.inmail_from,
-                       open_profile=m.open_profile, email_notifications=m.email_notifications,
-                       read_receipts=m.read_receipts)
+    return SettingsOut(
+        allow_inmail=m.allow_inmail,
+        inmail_from=m.inmail_from,
+        open_profile=m.open_profile,
+        email_notifications=m.email_notifications,
+        read_receipts=m.read_receipts,
+    )
 
 
 def me_out(m: Member) -> MeOut:
-    return MeOut(**member_out(m).model_dump(exclude={"degree", "shared_connections"}),
-                 email=m.email, status=m.status, is_admin=m.is_admin, credits=m.credit_balance,
-                 settings=settings_out(m))
+    return MeOut(
+        **member_out(m).model_dump(exclude={"degree", "shared_connections"}),
+        email=m.email,
+        status=m.status,
+        is_admin=m.is_admin,
+        credits=m.credit_balance,
+        settings=settings_out(m),
+    )

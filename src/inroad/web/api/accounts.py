@@ -52,7 +52,7 @@ def patch_me(body: ProfilePatch, ctx: Ctx, member: CurrentMember) -> MeOut:
 def search_members(ctx: Ctx, member: CurrentMember, q: str = "", limit: Limit = 20,
                    cursor: Cursor = None) -> Page[MemberOut]:
     after = cursors.decode(cursor, str, str)
-    found = accounts.search(ctx, member.id, q[:200], after, limit)  # type: ignore[arg-type]
+    found = accounts.search(ctx, member.id, q[:200], after, limit)
     items = [member_out(m, r.degree, r.shared_connections) for m, r in found]
     last = found[-1][0] if len(found) == limit else None
     return Page(items=items, next_cursor=cursors.encode(last.full_name, last.id) if last else None)

@@ -17,6 +17,7 @@ from inroad.web.schemas import (
 )
 
 router = APIRouter(tags=["connections"])
+RequestStatus = Literal["pending", "accepted", "declined", "withdrawn"]
 
 
 def request_out(req: ConnectionRequest, other: Member | None = None) -> ConnectionRequestOut:
@@ -36,7 +37,7 @@ def create_request(body: ConnectionRequestIn, ctx: Ctx,
 @router.get("/connection-requests", response_model=Page[ConnectionRequestOut])
 def list_requests(ctx: Ctx, member: CurrentMember,
                   direction: Literal["incoming", "outgoing"] = "incoming",
-                  status: Literal["pending", "accepted", "declined", "withdrawn"] | None = "pending",
+                  status: RequestStatus | None = "pending",
                   limit: Limit = 20, cursor: Cursor = None) -> Page[ConnectionRequestOut]:
     after = cursors.decode(cursor, str)
     rows = connections.list_requests(ctx, member.id, direction, status,
@@ -56,7 +57,7 @@ def respond(request_id: str, action: Literal["accept", "decline", "withdraw"], c
 def list_connections(ctx: Ctx, member: CurrentMember, limit: Limit = 20,
                      cursor: Cursor = None) -> Page[MemberOut]:
     after = cursors.decode(cursor, str, str)
-    found = connections.list_connections(ctx, member.id, after, limit)  # type: ignore[arg-type]
+    found = connections.list_connections(ctx, member.id, after, limit)
     nxt = cursors.encode(found[-1].full_name, found[-1].id) if len(found) == limit else None
     return Page(items=[member_out(m, 1) for m in found], next_cursor=nxt)
 

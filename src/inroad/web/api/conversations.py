@@ -42,7 +42,7 @@ def list_conversations(ctx: Ctx, member: CurrentMember,
                        limit: Limit = 20, cursor: Cursor = None) -> Page[ConversationOut]:
     after = cursors.decode(cursor, datetime, str)
     views = conversations.list_conversations(ctx, member.id, folder=folder, unread=unread,
-                                             kind=kind, after=after, limit=limit)  # type: ignore[arg-type]
+                                             kind=kind, after=after, limit=limit)
     nxt = cursors.encode(views[-1].updated_at, views[-1].id) if len(views) == limit else None
     return Page(items=[conversation_out(v) for v in views], next_cursor=nxt)
 
@@ -56,7 +56,7 @@ def get_conversation(conversation_id: str, ctx: Ctx, member: CurrentMember) -> C
 def list_messages(conversation_id: str, ctx: Ctx, member: CurrentMember, limit: Limit = 20,
                   cursor: Cursor = None) -> Page[MessageOut]:
     after = cursors.decode(cursor, datetime, str)
-    msgs = conversations.list_messages(ctx, member.id, conversation_id, after, limit)  # type: ignore[arg-type]
+    msgs = conversations.list_messages(ctx, member.id, conversation_id, after, limit)
     nxt = cursors.encode(msgs[-1].created_at, msgs[-1].id) if len(msgs) == limit else None
     return Page(items=[message_out(m) for m in msgs], next_cursor=nxt)
 

@@ -44,7 +44,7 @@ def send(body: InMailIn, ctx: Ctx, member: CurrentMember,
 def list_inmails(ctx: Ctx, member: CurrentMember, box: Literal["sent", "received"] = "sent",
                  limit: Limit = 20, cursor: Cursor = None) -> Page[InMailOut]:
     after = cursors.decode(cursor, datetime, str)
-    rows = inmail.list_inmails(ctx, member.id, box, after, limit)  # type: ignore[arg-type]
+    rows = inmail.list_inmails(ctx, member.id, box, after, limit)
     nxt = cursors.encode(rows[-1].sent_at, rows[-1].id) if len(rows) == limit else None
     return Page(items=[inmail_out(r) for r in rows], next_cursor=nxt)
 

@@ -2,6 +2,14 @@
 
 from fastapi import APIRouter
 
+from inroad.web.pages import auth, credits, inbox, inmail, members, network
+from inroad.web.pages.filters import templates
+
+__all__ = ["router", "templates"]
+
 
 def router() -> APIRouter:
-    return APIRouter(include_in_schema=False)
+    pages = APIRouter(include_in_schema=False)
+    for module in (auth, inbox, members, network, inmail, credits):
+        pages.include_router(module.router)
+    return pages

@@ -94,9 +94,11 @@ def thread(request: Request, ctx: Ctx, session: Session, conv_id: str) -> Respon
     """The newest messages, for `hx-trigger="refresh"` when a live event arrives. The member
     is looking at the conversation, so what arrived counts as read."""
     conversations.mark_read(ctx, session.member.id, conv_id)
+    conv = conversations.get_conversation(ctx, session.member.id, conv_id)
     messages, _ = _thread(ctx, session.member.id, conv_id, None)
     return fragment(request, "partials/thread.html",
-                    {"messages": messages, "me": session.member, "conv_id": conv_id})
+                    {"messages": messages, "me": session.member,
+                     "other_name": conv.other.full_name})
 
 
 @router.post("/conversations/{conv_id}/messages")
