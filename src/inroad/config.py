@@ -74,6 +74,31 @@ class Settings(BaseSettings):
     refund_window_days: int = 90
     inmails_per_day: int = 100
 
+    # Compliance (SPEC §4).
+    bulk_max_recipients: int = 5
+    bulk_window_days: int = 7
+    bulk_similarity: float = 0.85
+    minhash_permutations: int = 128
+    minhash_bands: int = 32
+    follow_up_after_days: int = 7
+    promo_threshold: float = 1.0
+    # Phrase-class weights for the promotional scorer; see domain/compliance docs.
+    promo_weights: dict[str, float] = Field(default_factory=lambda: {
+        "link": 0.35, "price": 0.35, "discount": 0.45, "call_to_buy": 0.45, "urgency": 0.3,
+        "shouting": 0.25, "exclamations": 0.15, "free_offer": 0.3})
+    compliance_refusals_per_strike: int = 3
+    compliance_strike_window_days: int = 7
+    low_response_window_days: int = 14
+    low_response_min_inmails: int = 100
+    low_response_rate: float = 0.13
+    low_response_cap_per_day: int = 10
+    low_response_cap_days: int = 14
+
+    # Login throttling, per account and per client address, in a sliding 15-minute window.
+    login_attempts_per_account: int = 10
+    login_attempts_per_address: int = 50
+    login_window_minutes: int = 15
+
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_from: str = "Inroad <no-reply@inroad.local>"

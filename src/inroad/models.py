@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -95,6 +96,12 @@ class Member(Base):
     # Last ledger `seq` for this member, advanced under the member's row lock.
     ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
     next_expiry_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    # Standing (SPEC §4): InMail sending blocked until then (status `restricted`).
+    restricted_until: Mapped[datetime | None]
+    # Low response rate: at most `inmail_cap_per_day` InMails a day until then.
+    inmail_capped_until: Mapped[datetime | None]
+    low_response_warned_at: Mapped[datetime | None]
 
     allow_inmail: Mapped[bool] = mapped_column(Boolean, default=True)
     inmail_from: Mapped[str] = mapped_column(String(20), default="anyone")
@@ -326,3 +333,89 @@ class AppState(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class InMailSignature(Base):
+    """MinHash signature of a delivered InMail body, for the bulk-identical rule."""
+
+    __tablename__ = "inmail_signatures"
+
+    inmail_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    recipient_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class InMailBand(Base):
+    """LSH bands of each signature: near-duplicates share a band, so the bulk check looks up a
+    handful of index entries instead of scanning the sender's history."""
+
+    __tablename__ = "inmail_bands"
+    __table_args__ = (Index("ix_inmail_bands_lookup", "sender_id", "band", "created_at"),)
+
+    inmail_id: Mapped[str] = mapped_column(ForeignKey("inmail_signatures.inmail_id"),
+                                           primary_key=True)
+    band: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(Id)
+    created_at: Mapped[datetime]
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_queue", "status", "created_at"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    reporter_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    reported_member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    message_id: Mapped[str | None] = mapped_column(Id)
+    inmail_id: Mapped[str | None] = mapped_column(Id)
+    conversation_id: Mapped[str | None] = mapped_column(Id)
+    reason: Mapped[str] = mapped_column(String(20))
+    details: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open|dismissed|actioned
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(Id)
+
+
+class Strike(Base):
+    __tablename__ = "strikes"
+    __table_args__ = (Index("ix_strikes_member", "member_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    source: Mapped[str] = mapped_column(String(20))  # report | compliance | low_response
+    reason: Mapped[str] = mapped_column(String(300))
+    # What the strike did: warning | restricted_24h | restricted_72h | restricted_1w | suspended
+    outcome: Mapped[str] = mapped_column(String(20))
+    report_id: Mapped[str | None] = mapped_column(Id)
+    # Makes a strike from repeated compliance refusals happen once per window.
+    dedupe_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime]
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Appeal(Base):
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_queue", "status", "created_at"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    # One appeal per strike, enforced by the database.
+    strike_id: Mapped[str] = mapped_column(ForeignKey("strikes.id"), unique=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open|upheld|granted
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(Id)
+
+
+class RateCounter(Base):
+    """Fixed-window counters shared by every app process (rate limits)."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
