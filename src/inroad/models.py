@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -419,3 +420,64 @@ class RateCounter(Base):
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InsightCount(Base):
+    """Pre-aggregated, exact daily InMail counts per sender and dimension, kept in the same
+    transaction as the event they count, so a year of insights is a few hundred rows."""
+
+    __tablename__ = "insight_counts"
+
+    member_id: Mapped[str] = mapped_column(Id, primary_key=True)  # "*" = the whole platform
+    day: Mapped[datetime] = mapped_column(primary_key=True)  # 00:00 UTC
+    dim: Mapped[str] = mapped_column(String(10), primary_key=True)  # all | subject | purpose
+    dim_value: Mapped[str] = mapped_column(String(200), primary_key=True, default="")
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    delivered: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    opened: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    declined: Mapped[int] = mapped_column(Integer, default=0)
+    replied: Mapped[int] = mapped_column(Integer, default=0)
+    credits_spent: Mapped[int] = mapped_column(Integer, default=0)
+    credits_refunded: Mapped[int] = mapped_column(Integer, default=0)
+    # Sum of hours to response, for averages; medians come from `inmails` (see insights).
+    response_hours_total: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class InMailReminder(Base):
+    """One reminder per unanswered InMail, ever: the primary key makes it exactly once."""
+
+    __tablename__ = "inmail_reminders"
+
+    inmail_id: Mapped[str] = mapped_column(ForeignKey("inmails.id"), primary_key=True)
+    recipient_id: Mapped[str] = mapped_column(Id)
+    created_at: Mapped[datetime]
+
+
+class EmailOutbox(Base):
+    """Emails are queued in the transaction that causes them and sent after commit by the
+    worker, with retries: a slow or absent SMTP server never slows or breaks the product."""
+
+    __tablename__ = "email_outbox"
+    __table_args__ = (
+        Index("ix_email_outbox_due", "sent_at", "send_after"),
+        Index("ix_email_outbox_conversation", "member_id", "conversation_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    member_id: Mapped[str] = mapped_column(Id)
+    conversation_id: Mapped[str | None] = mapped_column(Id)
+    template: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime]
+    send_after: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A worker claims a row by moving this forward; another worker skips it until then.
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
