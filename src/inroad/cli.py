@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from pathlib import Path
@@ -47,9 +48,11 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     # Child processes rebuild the app from the environment (see inroad.web.asgi).
-    for key, value in settings.model_dump(mode="json", exclude={"plans", "credit_packs"}).items():
+    for key, value in settings.model_dump(mode="json").items():
         if value is not None:
-            os.environ[f"INROAD_{key.upper()}"] = str(value)
+            # pydantic-settings reads complex values (lists, dicts) from the environment as JSON.
+            text = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+            os.environ[f"INROAD_{key.upper()}"] = text
     uvicorn.run("inroad.web.asgi:app", host=host, port=port, workers=workers,
                 log_level="info", access_log=False, proxy_headers=True)
 

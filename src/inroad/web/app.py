@@ -19,7 +19,7 @@ from inroad.events.broker import LocalBroker
 from inroad.migrate import upgrade
 from inroad.web import api, errors, pages
 from inroad.web.middleware import BodyLimit, SecurityHeaders
-from inroad.web.schemas import ClockAdvanceIn, ClockOut
+from inroad.web.schemas import ERROR_RESPONSES, ClockAdvanceIn, ClockOut
 
 STATIC = Path(__file__).parent / "static"
 
@@ -73,7 +73,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
 
 
 def _test_clock_router(clock: TestClock) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["test clock"])
+    router = APIRouter(prefix="/api/v1", tags=["test clock"], responses=ERROR_RESPONSES)
 
     @router.post("/test-clock/advance", response_model=ClockOut)
     def advance(body: ClockAdvanceIn) -> ClockOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -103,7 +103,8 @@ Skills = Annotated[list[Text1to60NB], Field(max_length=50)]
 
 
 class In(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # Strict: `false` is not a number and `1` is not a string in a request body.
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class ProfileFields(In):
@@ -185,6 +186,27 @@ class ClockAdvanceIn(In):
 
 
 # ---- responses ----
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (401, "Missing or bad token"), (402, "Payment required"), (403, "Not allowed"),
+        (404, "Not found, or not yours"), (409, "Conflict"), (413, "Body too large"),
+        (422, "Invalid input"), (429, "Too many requests"),
+    )
+}
 
 
 class Page(BaseModel, Generic[T]):

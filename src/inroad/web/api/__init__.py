@@ -3,10 +3,11 @@
 from fastapi import APIRouter
 
 from inroad.web.api import accounts, admin, connections, conversations, credits, events, inmails
+from inroad.web.schemas import ERROR_RESPONSES
 
 
 def router() -> APIRouter:
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
     for module in (accounts, connections, conversations, credits, inmails, admin, events):
         api.include_router(module.router)
     return api
