@@ -105,6 +105,21 @@ def worker(database: DatabaseOpt = None,
         time.sleep(interval)
 
 
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="Where to write the copy")],
+           database: DatabaseOpt = None) -> None:
+    """A consistent online copy of a SQLite database (for PostgreSQL, use pg_dump)."""
+    from inroad.backup import backup_sqlite
+
+    settings = _settings(database)
+    if settings.database_url.startswith(("postgres://", "postgresql")):
+        typer.echo("PostgreSQL: use  pg_dump --format=custom --file=PATH DBNAME  "
+                   "(restore with pg_restore); see docs/running.md", err=True)
+        raise typer.Exit(2)
+    size = backup_sqlite(settings.database_url, path)
+    typer.echo(f"backup written to {path} ({size:,} bytes)")
+
+
 @admin_app.command("create")
 def admin_create(email: Annotated[str, typer.Option()], password: Annotated[str, typer.Option()],
                  database: DatabaseOpt = None,
