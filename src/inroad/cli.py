@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from inroad import logs
 from inroad.config import Settings, load_settings
 
 app = typer.Typer(help="Inroad: professional network messaging with InMail.",
@@ -53,8 +54,10 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
             # pydantic-settings reads complex values (lists, dicts) from the environment as JSON.
             text = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
             os.environ[f"INROAD_{key.upper()}"] = text
+    json_logs = settings.log_format == "json"
     uvicorn.run("inroad.web.asgi:app", host=host, port=port, workers=workers,
-                log_level="info", access_log=False, proxy_headers=True)
+                log_level="info", access_log=False, proxy_headers=True,
+                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG)
 
 
 @app.command()
@@ -69,7 +72,7 @@ def demo(host: str = "127.0.0.1", port: int = 8000,
     if reset and url.startswith("sqlite:///"):
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    settings = _settings(url, test_clock=True)
+    settings = _settings(url, test_clock=True, log_format="text")
     logins = demo_data.load(settings)
     typer.echo("")
     typer.echo(f"Inroad demo at http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
@@ -91,8 +94,11 @@ def worker(database: DatabaseOpt = None,
     from inroad.db import Database
     from inroad.migrate import upgrade
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = _settings(database)
+    if settings.log_format == "json":
+        logs.configure()
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     db = Database(settings.database_url)
     upgrade(db.engine)
     ctx = Context(settings=settings, db=db, clock=Clock())

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inroad.domain.errors import DomainError
+from inroad.web.metrics import count_refusal
 
 log = logging.getLogger("inroad.errors")
 
@@ -52,6 +53,8 @@ def field_errors(exc: RequestValidationError) -> dict[str, str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        if request.method == "POST" and request.url.path == "/api/v1/inmails":
+            count_refusal(exc.code)
         headers = {}
         if "retry_after" in exc.extra:
             headers["Retry-After"] = str(int(exc.extra["retry_after"]))
