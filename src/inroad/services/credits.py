@@ -198,6 +198,7 @@ def change_plan(ctx: Context, member_id: str, plan_id: str, payment_token: str |
         else:
             member.plan_anchor_at = None
             member.next_grant_at = None
+            member.open_profile = False  # Open Profile is a Premium feature
     ctx.publish(member_id, "credits.changed", {"balance": member.credit_balance})
     return member
 

@@ -369,7 +369,7 @@ def member_out(m: Member, degree: int | None = None, shared: int | None = None) 
         industry=m.industry or "",
         skills=list(m.skills or []),
         plan=m.plan,
-        open_profile=m.open_profile,
+        open_profile=m.open_profile and m.plan != "free",  # a Premium feature
         degree=degree,
         shared_connections=shared,
     )
@@ -379,7 +379,7 @@ def settings_out(m: Member) -> SettingsOut:
     return SettingsOut(
         allow_inmail=m.allow_inmail,
         inmail_from=m.inmail_from,
-        open_profile=m.open_profile,
+        open_profile=m.open_profile and m.plan != "free",  # a Premium feature
         email_notifications=m.email_notifications,
         read_receipts=m.read_receipts,
     )
