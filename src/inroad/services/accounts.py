@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from inroad.context import Context
 from inroad.domain import accounts as rules
-from inroad.domain.errors import Conflict, Forbidden, NotFound, Unauthorized
+from inroad.domain.errors import Conflict, Forbidden, NotFound, Refused, Unauthorized
 from inroad.ids import new_id
 from inroad.models import AuthToken, Member
 from inroad.security import new_token, token_hash
+from inroad.services import ratelimit
 from inroad.store import members as store
 
 PROFILE_FIELDS = ("full_name", "headline", "company", "title", "location", "industry", "skills")
@@ -54,13 +55,28 @@ def signup(ctx: Context, *, email: str, password: str, full_name: str,
     return Session_(token, member)
 
 
-def login(ctx: Context, *, email: str, password: str, token_kind: str = "api") -> Session_:
+def login(ctx: Context, *, email: str, password: str, token_kind: str = "api",
+          address: str | None = None) -> Session_:
+    """Sign in. Failed attempts are limited per account and per client `address` (SPEC §4):
+    past the limit the answer is 429 `rate_limited` with `retry_after`, even for the right
+    password, until the window ends. The attempt is counted before the (slow) password check
+    and given back when it succeeds, so parallel guesses cannot slip past the limit."""
+    now = ctx.now()
+    normalized = rules.normalize_email(email)
     with ctx.db.write() as s:
-        member = store.get_member_by_email(s, rules.normalize_email(email))
-        if not ctx.passwords.verify(member.password_hash if member else None, password):
-            raise Unauthorized("Wrong email or password.")
-        assert member is not None
-        if not rules.can_log_in(member.status):
+        limited = ratelimit.reserve_login(ctx, s, normalized, address, now)
+    if limited is not None:
+        raise Refused(limited.message, code=limited.code, **limited.extra)
+    with ctx.db.read() as s:
+        found = store.get_member_by_email(s, normalized)
+    # Outside any transaction: argon2 is deliberately slow and must not hold the write lock.
+    if not ctx.passwords.verify(found.password_hash if found else None, password):
+        raise Unauthorized("Wrong email or password.")
+    assert found is not None
+    with ctx.db.write() as s:
+        ratelimit.release_login(ctx, s, normalized, address, now)
+        member = store.get_member(s, found.id)
+        if member is None or not rules.can_log_in(member.status):
             raise Forbidden("This account is suspended.", code="account_restricted")
         if ctx.passwords.needs_rehash(member.password_hash):
             member.password_hash = ctx.passwords.hash(password)
@@ -120,6 +136,9 @@ def view_member(ctx: Context, viewer_id: str, member_id: str) -> tuple[Member, M
         member = store.get_member(s, member_id)
         if member is None or member.status in ("terminated", "deleted"):
             raise NotFound("No such member.")
+        # A block hides each profile from the other, as if the account did not exist.
+        if viewer_id != member_id and store.is_blocked_either_way(s, viewer_id, member_id):
+            raise NotFound("No such member.")
         return member, relation(s, viewer_id, member_id)
 
 
@@ -162,6 +181,8 @@ def set_status(ctx: Context, admin_id: str, member_id: str, status: str) -> Memb
         if member is None:
             raise NotFound("No such member.")
         member.status = status
+        # A moderator's decision replaces any timed restriction; it has no end of its own.
+        member.restricted_until = None
         if not rules.can_log_in(status):
             store.delete_member_tokens(s, member_id)
     return member

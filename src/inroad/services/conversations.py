@@ -15,6 +15,7 @@ from inroad.domain.errors import Forbidden, NotFound
 from inroad.ids import new_id
 from inroad.models import InMail, Member
 from inroad.services import inmail as inmail_service
+from inroad.services import notifications
 from inroad.services.inmail import InMailView
 from inroad.store import conversations as store
 from inroad.store import inmails as inmail_store
@@ -63,6 +64,9 @@ def send_message(ctx: Context, sender_id: str, to_id: str, body: str) -> Message
                                               b=to_id, now=now, pair_key=key)
                 store.add_message(s, msg_id=msg_id, conv_id=conv_id, sender_id=sender_id,
                                   recipient_id=to_id, body=body, now=now)
+                notifications.queue_new_message_email(
+                    s, ctx, conv_id, members_store.get_member(s, sender_id),
+                    members_store.get_member(s, to_id), body, now)
             break
         except IntegrityError:
             # Two first messages raced to create the pair's conversation; the loser retries
@@ -101,13 +105,17 @@ def post_message(ctx: Context, member_id: str, conv_id: str, body: str) -> Messa
         if entry.kind == "inmail":
             inmail = inmail_store.by_conversation(s, [conv_id])[conv_id]
             replied = inmail_service.before_message(ctx, s, inmail, member_id, now)
-            if members_store.is_blocked_either_way(s, member_id, other_id):
+            if (members_store.is_blocked_either_way(s, member_id, other_id)
+                    or members_store.has_stopped(s, other_id, member_id)):
                 raise Forbidden("This member is not accepting messages from you.",
                                 code="recipient_not_accepting")
         else:
             _check_can_message(s, member_id, other_id)
         store.add_message(s, msg_id=msg_id, conv_id=conv_id, sender_id=member_id,
                           recipient_id=other_id, body=body, now=now)
+        notifications.queue_new_message_email(
+            s, ctx, conv_id, members_store.get_member(s, member_id),
+            members_store.get_member(s, other_id), body, now)
     message = MessageView(msg_id, conv_id, member_id, body, now)
     ctx.publish(other_id, "message.created", _event(message))
     if replied is not None:

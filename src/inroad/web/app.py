@@ -15,9 +15,9 @@ from inroad.clock import Clock, TestClock
 from inroad.config import Settings
 from inroad.context import Context
 from inroad.db import Database
-from inroad.events.broker import LocalBroker
+from inroad.events.broker import make_broker
 from inroad.migrate import upgrade
-from inroad.web import api, errors, pages
+from inroad.web import api, errors, metrics, pages
 from inroad.web.middleware import BodyLimit, SecurityHeaders
 from inroad.web.schemas import ERROR_RESPONSES, ClockAdvanceIn, ClockOut
 
@@ -30,7 +30,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
     if migrate:
         upgrade(db.engine)
     clock = clock or (TestClock() if settings.test_clock else Clock())
-    broker = LocalBroker()
+    broker = make_broker(settings.redis_url)
     ctx = Context(settings=settings, db=db, clock=clock, publish=broker.publish)
     runner = (duties.DutyRunner(ctx, settings.duty_interval_seconds)
               if settings.run_duties_in_process else None)
@@ -52,6 +52,9 @@ def create_app(settings: Settings, clock: Clock | None = None,
     app.state.broker = broker
     errors.install(app)
     app.include_router(api.router())
+    if settings.bench_endpoints:
+        from inroad.web.api import bench
+        app.include_router(bench.router)
     if isinstance(clock, TestClock):
         app.include_router(_test_clock_router(clock))
     app.state.templates = pages.templates()
@@ -67,6 +70,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
         request.app.state.ctx.db.ping()
         return {"status": "ready"}
 
+    metrics.install(app, ctx)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -61,7 +61,8 @@ def login(request: Request, ctx: Ctx, form: Form) -> Response:
     if body is not None:
         try:
             result = accounts.login(ctx, email=body.email, password=body.password,
-                                    token_kind="web")
+                                    token_kind="web",
+                                    address=request.client.host if request.client else None)
         except DomainError as exc:
             errors = {"form": exc.message}
         else:

@@ -55,7 +55,7 @@ def initials(name: str | None) -> str:
 
 
 def avatar_hue(seed: str | None) -> int:
-    """A stable colour slot (0–7) per member, so each face keeps its colour everywhere."""
+    """A stable colour slot (0-7) per member, so each face keeps its colour everywhere."""
     return sum((seed or "").encode()) % 8
 
 
@@ -100,6 +100,22 @@ def _relative(context: Any, dt: datetime | None) -> str:
     return relative(dt, context["now"])
 
 
+def ref_label(ref: str | None) -> str:
+    """Ledger references, readable: "inmail:01J…" → "InMail …K3QZ"."""
+    if not ref:
+        return ""
+    kind, _, rest = ref.partition(":")
+    if kind == "period":
+        try:
+            return f"Month from {short_date(datetime.fromisoformat(rest))}"
+        except ValueError:
+            return ref
+    if kind == "admin":
+        return "Adjusted by support"
+    label = {"inmail": "InMail", "purchase": "Purchase", "lot": "Credit lot"}.get(kind)
+    return f"{label} …{rest[-6:]}" if label else ref
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -110,7 +126,8 @@ def templates() -> Jinja2Templates:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(initials=initials, hue=avatar_hue, money=money, signed=signed,
-                       short_date=short_date, timestamp=timestamp, relative=_relative,
+                       short_date=short_date, timestamp=timestamp, ref=ref_label,
+                       relative=_relative,
                        purpose=lambda p: PURPOSES.get(p, p),
                        status=lambda s: STATUSES.get(s, s.replace("_", " ").capitalize()),
                        ledger_kind=lambda k: LEDGER_KINDS.get(k, k),

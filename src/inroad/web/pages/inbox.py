@@ -41,7 +41,7 @@ def inbox(request: Request, ctx: Ctx, session: Session, folder: str = "primary",
                "kind": kind if kind in ("inmail", "message") else ""}
     views = conversations.list_conversations(
         ctx, session.member.id, folder=folder, unread=bool(filters["unread"]),
-        kind=filters["kind"] or None, after=cursors.decode(cursor, datetime, str),  # type: ignore[arg-type]
+        kind=filters["kind"] or None, after=cursors.decode(cursor, datetime, str),
         limit=PAGE)
     older = cursors.encode(views[-1].updated_at, views[-1].id) if len(views) == PAGE else None
     return render(request, "inbox.html", {"section": "inbox", "conversations": views,
@@ -63,7 +63,7 @@ def _thread(ctx: Context, member_id: str, conv_id: str,
     """The newest page (or the page before `cursor`), oldest first, and the cursor for the
     messages before it."""
     after = cursors.decode(cursor, datetime, str)
-    newest_first = conversations.list_messages(ctx, member_id, conv_id, after,  # type: ignore[arg-type]
+    newest_first = conversations.list_messages(ctx, member_id, conv_id, after,
                                                THREAD_PAGE)
     earlier = (cursors.encode(newest_first[-1].created_at, newest_first[-1].id)
                if len(newest_first) == THREAD_PAGE else None)

@@ -83,7 +83,7 @@ def inmails(request: Request, ctx: Ctx, session: Session, box: str = "sent",
             cursor: str = "") -> Response:
     box_: Literal["sent", "received"] = "received" if box == "received" else "sent"
     rows = inmail.list_inmails(ctx, session.member.id, box_,
-                               cursors.decode(cursor, datetime, str), LIST_PAGE)  # type: ignore[arg-type]
+                               cursors.decode(cursor, datetime, str), LIST_PAGE)
     more = cursors.encode(rows[-1].sent_at, rows[-1].id) if len(rows) == LIST_PAGE else None
     # No batch lookup among the services yet: one read per distinct member on the page.
     ids = {r.recipient_id if box_ == "sent" else r.sender_id for r in rows}

@@ -116,7 +116,7 @@ def edit_profile(request: Request, ctx: Ctx, session: Checked, form: Form) -> Re
 def search(request: Request, ctx: Ctx, session: Session, q: str = "",
            cursor: str = "") -> Response:
     q = q.strip()[:200]
-    found = (accounts.search(ctx, session.member.id, q, cursors.decode(cursor, str, str),  # type: ignore[arg-type]
+    found = (accounts.search(ctx, session.member.id, q, cursors.decode(cursor, str, str),
                              SEARCH_PAGE) if q else [])
     last = found[-1][0] if len(found) == SEARCH_PAGE else None
     more = cursors.encode(last.full_name, last.id) if last else None

@@ -22,7 +22,7 @@ def network(request: Request, ctx: Ctx, session: Session, cursor: str = "") -> R
     me = session.member.id
     incoming = connections.list_requests(ctx, me, "incoming", "pending", None, REQUESTS_PAGE)
     outgoing = connections.list_requests(ctx, me, "outgoing", "pending", None, REQUESTS_PAGE)
-    people = connections.list_connections(ctx, me, cursors.decode(cursor, str, str),  # type: ignore[arg-type]
+    people = connections.list_connections(ctx, me, cursors.decode(cursor, str, str),
                                           CONNECTIONS_PAGE)
     more = (cursors.encode(people[-1].full_name, people[-1].id)
             if len(people) == CONNECTIONS_PAGE else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -72,7 +72,7 @@ class WebSession:
 
 
 def get_ctx(request: Request) -> Context:
-    return request.app.state.ctx  # type: ignore[no-any-return]
+    return request.app.state.ctx
 
 
 Ctx = Annotated[Context, Depends(get_ctx)]
@@ -211,7 +211,7 @@ def render(request: Request, name: str, context: Mapping[str, Any] | None = None
     response.headers["Cache-Control"] = "no-store"
     for key, value in (headers or {}).items():
         response.headers[key] = value
-    return response  # type: ignore[no-any-return]
+    return response
 
 
 def fragment(request: Request, name: str, context: Mapping[str, Any], *,
@@ -222,14 +222,14 @@ def fragment(request: Request, name: str, context: Mapping[str, Any], *,
     response.headers["Cache-Control"] = "no-store"
     for key, value in (headers or {}).items():
         response.headers[key] = value
-    return response  # type: ignore[no-any-return]
+    return response
 
 
 class PageRoute(APIRoute):
     """Turns errors into pages: not signed in → the login page; a bad CSRF token → 403; a
     domain error → a friendly page with the status API.md gives its code."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def handle(request: Request) -> Response:

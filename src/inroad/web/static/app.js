@@ -51,6 +51,11 @@
     try { data = JSON.parse(e.data || '{}'); } catch (err) { /* ignore a malformed frame */ }
     refreshBadge();
     refreshConversation(data && data.conversation_id);
+    // The InMail sender waits without a reply box; once the member responds, show it.
+    if (e.type === 'inmail.responded' && data && data.conversation_id &&
+        document.querySelector('[data-awaiting="' + String(data.conversation_id).replace(/"/g, '') + '"]')) {
+      window.location.reload();
+    }
   }
 
   function startEvents() {
@@ -59,7 +64,7 @@
     var source = null;
     function connect() { // EventSource reconnects by itself after network errors
       source = new EventSource(url);
-      ['message.created', 'inmail.received', 'conversation.read'].forEach(function (name) {
+      ['message.created', 'inmail.received', 'inmail.responded', 'conversation.read'].forEach(function (name) {
         source.addEventListener(name, onEvent);
       });
     }
@@ -71,9 +76,55 @@
     });
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', startEvents);
-  } else {
+  // (d) <form data-reset-on-success> posted with htmx: clear it once the server accepted it
+  // (a refusal comes back retargeted at the form itself, with the text kept), and keep the
+  // keyboard in the box.
+  document.addEventListener('htmx:afterRequest', function (e) {
+    var form = e.detail.elt;
+    if (!form || !form.hasAttribute || !form.hasAttribute('data-reset-on-success')) return;
+    if (!e.detail.successful || e.detail.xhr.getResponseHeader('HX-Retarget')) return;
+    form.reset();
+    var box = form.querySelector('textarea');
+    if (box) { box.focus(); updateCounter(box); }
+  });
+
+  // A message added to the thread scrolls into view.
+  document.addEventListener('htmx:afterSwap', function (e) {
+    var thread = e.detail.target;
+    if (thread && thread.id === 'thread' && thread.lastElementChild) {
+      thread.lastElementChild.scrollIntoView({ block: 'nearest' });
+    }
+  });
+
+  // (e) <textarea maxlength data-counter="id">: "120 / 300 characters" in #id.
+  function updateCounter(box) {
+    var out = document.getElementById(box.getAttribute('data-counter') || '');
+    if (!out) return;
+    var max = Number(box.getAttribute('maxlength'));
+    out.textContent = box.value.length + ' / ' + max.toLocaleString('en-US') + ' characters';
+  }
+  document.addEventListener('input', function (e) {
+    if (e.target && e.target.matches && e.target.matches('textarea[data-counter]')) {
+      updateCounter(e.target);
+    }
+  });
+
+  function start() {
+    document.querySelectorAll('textarea[data-counter]').forEach(function (box) {
+      if (box.value) updateCounter(box);
+    });
+    // A long conversation opens at its latest message, next to the reply box.
+    var thread = document.getElementById('thread');
+    if (thread && !window.location.hash && thread.children.length > 4) {
+      var composer = document.getElementById('composer') || thread.lastElementChild;
+      composer.scrollIntoView({ block: 'end' });
+    }
     startEvents();
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
   }
 })();
