@@ -92,6 +92,7 @@ def worker(database: DatabaseOpt = None,
     from inroad.clock import Clock
     from inroad.context import Context
     from inroad.db import Database
+    from inroad.events.broker import make_broker
     from inroad.migrate import upgrade
 
     settings = _settings(database)
@@ -101,7 +102,9 @@ def worker(database: DatabaseOpt = None,
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     db = Database(settings.database_url)
     upgrade(db.engine)
-    ctx = Context(settings=settings, db=db, clock=Clock())
+    # Reminders raised here must reach members' open pages: through Redis when configured.
+    ctx = Context(settings=settings, db=db, clock=Clock(),
+                  publish=make_broker(settings.redis_url).publish)
     while True:
         done = duties.run_once(ctx)
         if done:

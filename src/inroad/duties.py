@@ -1,25 +1,38 @@
-"""Time-based duties (grants, expiry; later reminders and the email outbox). Each is
-idempotent and safe on several processes at once, so `serve` can run them in-process and
-`inroad worker` can run them anywhere."""
+"""Time-based duties (grants, expiry, the end of timed restrictions; later reminders and the
+email outbox). Each is idempotent and safe on several processes at once, so `serve` can run
+them in-process and `inroad worker` can run them anywhere."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from inroad.context import Context
-from inroad.services import credits
+from inroad.services import credits, notifications, standing
 
 log = logging.getLogger("inroad.duties")
 
 
+BATCH = 200
+DUTIES: tuple[Callable[[Context, int], int], ...] = (
+    credits.run_due_duties,
+    standing.lift_due_restrictions,
+    notifications.send_inmail_reminders,  # before the outbox: its emails go out this round
+    notifications.send_due_emails,
+)
+
+
 def run_once(ctx: Context) -> int:
+    """Each duty in turn, batch after batch until a batch comes back short."""
     done = 0
-    while True:
-        n = credits.run_due_duties(ctx)
-        done += n
-        if n < 200:
-            return done
+    for duty in DUTIES:
+        while True:
+            n = duty(ctx, BATCH)
+            done += n
+            if n < BATCH:
+                break
+    return done
 
 
 class DutyRunner:

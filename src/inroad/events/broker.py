@@ -55,3 +55,12 @@ def _put(queue: asyncio.Queue[Event], item: Event) -> None:
 
 def sse_frame(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+def make_broker(redis_url: str | None) -> LocalBroker:
+    """The in-process broker, or Redis pub/sub when several processes must share events."""
+    if not redis_url:
+        return LocalBroker()
+    from inroad.events.redis_broker import RedisBroker
+
+    return RedisBroker(redis_url)
