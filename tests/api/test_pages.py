@@ -292,3 +292,14 @@ def test_not_interested_with_stop_closes_the_door(app) -> None:  # type: ignore[
         again = ada.get(f"/members/{bob_id}/inmail").text
         assert "is not accepting InMail from you" in again
         assert ">Send InMail</button>" not in again
+
+
+
+def test_compose_prefills_the_follow_up_subject(app) -> None:  # type: ignore[no-untyped-def]
+    """The follow-ups page links to the compose form with `?subject=Re: ...`."""
+    with browser(app) as ada, browser(app) as bob:
+        sign_up(ada, "Ada Lovelace", "ada@example.com")
+        bob_id = sign_up(bob, "Bob Babbage", "bob@example.com")
+        page = ada.get(f"/members/{bob_id}/inmail", params={"subject": "Re: Coffee <chat>"})
+        assert page.status_code == 200
+        assert 'value="Re: Coffee &lt;chat&gt;"' in page.text

@@ -44,8 +44,11 @@ def compose_page(request: Request, ctx: Context, session: WebSession, member_id:
 
 
 @router.get("/members/{member_id}/inmail")
-def compose(request: Request, ctx: Ctx, session: Session, member_id: str) -> Response:
-    return compose_page(request, ctx, session, member_id)
+def compose(request: Request, ctx: Ctx, session: Session, member_id: str,
+            subject: str = "") -> Response:
+    """`?subject=` prefills the form: the follow-ups page links here with "Re: <subject>"."""
+    values = {"subject": subject[:200], "purpose": "", "body": ""}
+    return compose_page(request, ctx, session, member_id, values=values)
 
 
 @router.post("/members/{member_id}/inmail")
