@@ -33,11 +33,14 @@ def hammer(n, fn):
         return list(pool.map(run, range(n)))
 
 
+WORDS = [f"topic {chr(65 + i % 26)}{i * 7919 % 1000} case {i ** 3}" for i in range(50)]
+
+
 def test_fifty_parallel_sends_with_five_credits_deliver_exactly_five(ctx):
     sender = f.member(ctx, plan="career")
     recipients = [f.member(ctx) for _ in range(50)]
     results = hammer(50, lambda i: inmail.send(ctx, sender.id, recipients[i].id, "Hello",
-                                               f"Hi {recipients[i].full_name}")[0].id)
+                                               f"Hi {recipients[i].full_name}, note {i}")[0].id)
     outcome = Counter("sent" if r.startswith("0") else r for r in results)
     assert outcome == {"sent": 5, "insufficient_credits": 45}
     assert credits.summary(ctx, sender.id).balance == 0
@@ -93,13 +96,15 @@ def test_the_database_itself_refuses_a_second_grant_for_a_period(ctx):
 def test_parallel_refunds_and_sends_keep_the_ledger_consistent(ctx):
     a = f.member(ctx, plan="sales")
     recipients = [f.member(ctx) for _ in range(20)]
-    views = [inmail.send(ctx, a.id, r.id, "Hello", f"Hi {r.full_name}")[0] for r in recipients]
+    # Distinct bodies: the same text to more than five members is refused as bulk.
+    views = [inmail.send(ctx, a.id, r.id, "Hello", f"Hi {r.full_name}, note {i}")[0]
+             for i, r in enumerate(recipients)]
     more = [f.member(ctx) for _ in range(20)]
 
     def run(i):
         if i < 20:
             return inmail.respond(ctx, recipients[i].id, views[i].id, "accept").status
-        return inmail.send(ctx, a.id, more[i - 20].id, "Hi", "Hello there")[0].status
+        return inmail.send(ctx, a.id, more[i - 20].id, "Hi", f"Hello there, note {i}")[0].status
 
     assert set(hammer(40, run)) == {"accepted", "delivered"}
     assert credits.summary(ctx, a.id).balance == 50 - 20

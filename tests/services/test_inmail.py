@@ -54,7 +54,8 @@ def test_insufficient_credits(ctx):
     a = f.member(ctx, plan="career")
     for _ in range(5):
         send(ctx, a, f.member(ctx))
-    assert code_of(ctx, a, f.member(ctx)) == "insufficient_credits"
+    # Another text: a sixth copy of the same one would be refused as bulk (rule 9 before 10).
+    assert code_of(ctx, a, f.member(ctx), body="Another question") == "insufficient_credits"
     assert_consistent(ctx, a.id)
 
 

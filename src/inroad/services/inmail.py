@@ -9,14 +9,25 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from inroad.context import Context
+from inroad.domain import compliance as compliance_rules
 from inroad.domain import credits as credit_rules
 from inroad.domain import delivery
+from inroad.domain import standing as standing_rules
 from inroad.domain.accounts import degree
+from inroad.domain.compliance import ComplianceResult
 from inroad.domain.errors import Conflict, Forbidden, NotFound, Refused
 from inroad.ids import new_id
 from inroad.models import ContactStop, InMail, InMailRejection, Member
 from inroad.security import request_hash
-from inroad.services import credits, idempotency
+from inroad.services import (
+    compliance,
+    credits,
+    idempotency,
+    insights,
+    notifications,
+    ratelimit,
+    standing,
+)
 from inroad.store import conversations as conv_store
 from inroad.store import credits as credit_store
 from inroad.store import inmails as store
@@ -69,11 +80,13 @@ class Preflight:
     balance: int
 
 
-def _decide(ctx: Context, s: Session, sender: Member, to_id: str,
-            now: datetime) -> delivery.Decision:
-    recipient = members_store.get_member(s, to_id)
+def _views(s: Session, sender: Member, recipient: Member | None, to_id: str,
+           now: datetime) -> tuple[delivery.SenderView, delivery.RecipientView, delivery.Relation]:
     lots = credit_store.live_lots(s, sender.id)
-    sender_view = delivery.SenderView(status=sender.status, plan=sender.plan,
+    # A timed restriction that has run out no longer counts, even before `send` lifts it.
+    status = "active" if standing_rules.restriction_over(
+        sender.status, sender.restricted_until, now) else sender.status
+    sender_view = delivery.SenderView(status=status, plan=sender.plan,
                                       spendable=credits.spendable(sender, lots, now))
     if recipient is None or to_id == sender.id:
         recipient_view = delivery.RecipientView(False, "missing", "free", False, "anyone", False)
@@ -89,19 +102,39 @@ def _decide(ctx: Context, s: Session, sender: Member, to_id: str,
             blocked_either_way=members_store.is_blocked_either_way(s, sender.id, to_id),
             stop_requested=members_store.has_stopped(s, to_id, sender.id),
             degree=degree(connected, shared))
-    # Rule 9 (compliance) has its own issue; until then no compliance code is passed.
-    return delivery.decide_delivery(sender_view, recipient_view, relation, None)
+    return sender_view, recipient_view, relation
+
+
+def _past_recipient_rules(decision: delivery.Decision) -> bool:
+    """Rules 1-8 let the InMail through: only the daily limit, compliance (9) and credits (10)
+    can still refuse it. The daily limit is checked first: a sender who cannot send today gets
+    no verdict on the text."""
+    return decision.deliverable or decision.code == "insufficient_credits"
+
+
+def _compliance_applies(decision: delivery.Decision) -> bool:
+    """Open Profile (rule 6) delivers before rule 9 in the SPEC's order: free InMail to an Open
+    Profile member is not judged by compliance (it is still rate limited and fingerprinted)."""
+    return not (decision.deliverable and decision.cost == 0)
 
 
 def preflight(ctx: Context, sender_id: str, to_id: str) -> Preflight:
-    """The same decision as sending, with no side effects."""
+    """The same decision as sending, with no side effects. Without a body, of the compliance
+    rules only the follow-up rule applies."""
     credits.summary(ctx, sender_id)  # grants and expiries up to date first
     now = ctx.now()
     with ctx.db.read() as s:
         sender = members_store.get_member(s, sender_id)
         if sender is None:
             raise NotFound("No such member.")
-        decision = _decide(ctx, s, sender, to_id, now)
+        views = _views(s, sender, members_store.get_member(s, to_id), to_id, now)
+        decision = delivery.decide_delivery(*views)
+        if _past_recipient_rules(decision):
+            if ratelimit.inmail_refusal(ctx, s, sender, now) is not None:
+                return Preflight(False, 0, ratelimit.RATE_LIMITED, sender.credit_balance)
+            if _compliance_applies(decision):
+                found = compliance.follow_up(ctx, s, sender.id, to_id, now)
+                decision = delivery.decide_delivery(*views, found.code if found else None)
         return Preflight(decision.deliverable, decision.cost, decision.code,
                          sender.credit_balance)
 
@@ -109,39 +142,74 @@ def preflight(ctx: Context, sender_id: str, to_id: str) -> Preflight:
 def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
          purpose: str = "other", idempotency_key: str | None = None) -> tuple[InMailView, int]:
     """Deliver an InMail or refuse it. A refusal spends nothing; one the recipient's settings
-    or compliance caused is recorded as `rejected` for insights, then raised."""
+    or compliance caused is recorded as `rejected` for insights, then raised with the rule's
+    message and extras (`phrases`, `hint`, `retry_after`). Every third compliance refusal in a
+    week earns a strike. A delivery is counted against the daily limit, fingerprinted for the
+    bulk rule, and may bring the low-response warning or cap."""
     now = ctx.now()
     body_hash = request_hash(json.dumps([to_id, subject, body, purpose]).encode())
-    refusal: delivery.Decision | None = None
+    refusal: ComplianceResult | None = None
     im: InMail | None = None
     balance = 0
-    with ctx.db.write() as s:
-        sender = members_store.lock_member(s, sender_id)
-        if sender is None:
-            raise NotFound("No such member.")
-        if idempotency_key:
-            stored = idempotency.replay(s, sender_id, "inmail", idempotency_key, body_hash)
-            if stored is not None:
-                im = store.get_inmail(s, stored[1]["inmail_id"])
-                assert im is not None
-                return as_seen_by(im, sender_id), sender.credit_balance
-        credits.bring_up_to_date(ctx, s, sender, now)
-        decision = _decide(ctx, s, sender, to_id, now)
-        if not decision.deliverable:
-            refusal = decision
-            if delivery.counts_as_rejected(decision.code or ""):
-                s.add(InMailRejection(id=new_id(), sender_id=sender_id, recipient_id=to_id,
-                                      code=decision.code, subject=subject, purpose=purpose,
-                                      created_at=now))
-        else:
-            im = _deliver(ctx, s, sender, to_id, subject, body, purpose, decision.cost, now)
-            balance = sender.credit_balance
+    try:
+        with ctx.db.write() as s:
+            sender = members_store.lock_member(s, sender_id)
+            if sender is None:
+                raise NotFound("No such member.")
             if idempotency_key:
-                idempotency.remember(s, sender_id, "inmail", idempotency_key, body_hash, 201,
-                                     {"inmail_id": im.id}, now)
+                stored = idempotency.replay(s, sender_id, "inmail", idempotency_key, body_hash)
+                if stored is not None:
+                    im = store.get_inmail(s, stored[1]["inmail_id"])
+                    assert im is not None
+                    return as_seen_by(im, sender_id), sender.credit_balance
+            standing.lift_if_due(sender, now)
+            credits.bring_up_to_date(ctx, s, sender, now)
+            recipient = members_store.get_member(s, to_id)
+            views = _views(s, sender, recipient, to_id, now)
+            decision = delivery.decide_delivery(*views)
+            found: ComplianceResult | None = None
+            if _past_recipient_rules(decision):
+                refusal = ratelimit.inmail_refusal(ctx, s, sender, now)
+                if refusal is None and _compliance_applies(decision):
+                    assert recipient is not None
+                    found = compliance.check(ctx, s, sender, to_id, recipient.full_name,
+                                             subject, body, now, recipient.company or "")
+                    decision = delivery.decide_delivery(*views, found.code if found else None)
+            if refusal is not None:
+                pass  # the daily limit: the sender's own state, not an InMail (not `rejected`)
+            elif not decision.deliverable:
+                code = decision.code or "recipient_not_accepting"
+                refusal = found if found is not None and found.code == code else \
+                    ComplianceResult(code, STATUS_MESSAGES.get(code, "This InMail cannot be sent."))
+                if delivery.counts_as_rejected(code):
+                    s.add(InMailRejection(id=new_id(), sender_id=sender_id, recipient_id=to_id,
+                                          code=code, subject=subject, purpose=purpose,
+                                          created_at=now))
+                if code in compliance_rules.CODES:
+                    s.flush()  # counted next; and add_strike reloads the sender row
+                    compliance.after_refusal(ctx, s, sender_id, now)
+                if delivery.counts_as_rejected(code):  # last: see services/insights
+                    insights.count_rejected(s, sender_id, subject, purpose, now, to_id)
+            else:
+                assert recipient is not None
+                im = _deliver(ctx, s, sender, to_id, subject, body, purpose, decision.cost, now)
+                ratelimit.record_inmail(ctx, s, sender, now)
+                compliance.remember_delivery(ctx, s, im.id, sender_id, to_id,
+                                             recipient.full_name, body, now,
+                                             recipient.company or "")
+                s.flush()  # the low-response count includes this InMail
+                compliance.review_response_rate(ctx, s, sender, now)
+                balance = sender.credit_balance
+                if idempotency_key:
+                    idempotency.remember(s, sender_id, "inmail", idempotency_key, body_hash, 201,
+                                         {"inmail_id": im.id}, now)
+                insights.count_sent(s, im)  # last: see services/insights
+    except ratelimit.LimitExceeded as exc:  # rolled back: nothing was delivered
+        refusal = exc.refusal
     if refusal is not None or im is None:
-        code = (refusal and refusal.code) or "recipient_not_accepting"
-        raise Refused(STATUS_MESSAGES.get(code, "This InMail cannot be sent."), code=code)
+        refusal = refusal or ComplianceResult("recipient_not_accepting",
+                                              STATUS_MESSAGES["recipient_not_accepting"])
+        raise Refused(refusal.message, code=refusal.code, **refusal.extra)
     ctx.publish(to_id, "inmail.received", {"inmail_id": im.id,
                                            "conversation_id": im.conversation_id})
     if im.cost:
@@ -163,6 +231,8 @@ def _deliver(ctx: Context, s: Session, sender: Member, to_id: str, subject: str,
     s.add(im)
     if cost:
         credits.spend(s, sender, cost, now, f"inmail:{inmail_id}")
+    notifications.queue_new_inmail_email(s, ctx, im, sender, members_store.get_member(s, to_id),
+                                         now)
     return im
 
 
@@ -209,16 +279,24 @@ def _record_response(ctx: Context, s: Session, im: InMail, status: str, now: dat
     refund was made. The InMail row must be locked."""
     if im.responded_at is not None:
         return False
+    first_open = im.opened_at is None
     im.status = status
     im.responded_at = now
-    if im.opened_at is None:
+    if first_open:
         im.opened_at = now
+    refunded = False
     if credit_rules.refund_due(im.sent_at, now, im.cost, im.refunded,
                                ctx.settings.refund_window_days):
         im.refunded = True
         credits.refund(ctx, s, im.sender_id, now, f"inmail:{im.id}")
-        return True
-    return False
+        refunded = True
+    # Counted after the refund: the count rows are locked last (services/insights).
+    if first_open:
+        insights.count_opened(s, im, now)
+    insights.count_response(s, im, status, now)
+    if refunded:
+        insights.count_refund(s, im, now)
+    return refunded
 
 
 def publish_response(ctx: Context, im: InMail, refunded: bool) -> None:
@@ -253,6 +331,7 @@ def record_open(s: Session, conv_id: str, member_id: str, now: datetime) -> InMa
     im.opened_at = now
     if im.status == "delivered":
         im.status = "opened"
+    insights.count_opened(s, im, now)  # only with read receipts on
     recipient = members_store.get_member(s, member_id)
     return im if recipient is not None and recipient.read_receipts else None
 

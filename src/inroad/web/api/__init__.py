@@ -2,12 +2,25 @@
 
 from fastapi import APIRouter
 
-from inroad.web.api import accounts, admin, connections, conversations, credits, events, inmails
+from inroad.web.api import (
+    account,
+    accounts,
+    admin,
+    connections,
+    conversations,
+    credits,
+    events,
+    inmails,
+    insights,
+    moderation,
+    privacy,
+)
 from inroad.web.schemas import ERROR_RESPONSES
 
 
 def router() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-    for module in (accounts, connections, conversations, credits, inmails, admin, events):
+    for module in (accounts, account, connections, conversations, credits, inmails, admin, events,
+                   privacy, moderation, insights):
         api.include_router(module.router)
     return api

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from inroad.services import accounts
 from inroad.web import cursors
@@ -27,8 +27,9 @@ def signup(body: SignupIn, ctx: Ctx) -> AuthOut:
 
 
 @router.post("/auth/login", response_model=AuthOut)
-def login(body: LoginIn, ctx: Ctx) -> AuthOut:
-    result = accounts.login(ctx, email=body.email, password=body.password)
+def login(body: LoginIn, ctx: Ctx, request: Request) -> AuthOut:
+    result = accounts.login(ctx, email=body.email, password=body.password,
+                            address=request.client.host if request.client else None)
     return AuthOut(token=result.token, me=me_out(result.member))
 
 

@@ -1,0 +1,65 @@
+"""Queries behind the compliance rules. Each reads a bounded slice through an index; none scans a
+sender's history."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from inroad.models import InMail, InMailBand, InMailRejection, InMailSignature
+
+
+def pair_history(s: Session, sender_id: str,
+                 recipient_id: str) -> list[tuple[datetime, datetime | None]]:
+    """(sent_at, responded_at) of every InMail from sender to recipient (`ix_inmails_pair`).
+    Small by construction: without a response a pair holds at most two."""
+    rows = s.execute(select(InMail.sent_at, InMail.responded_at).where(
+        InMail.sender_id == sender_id, InMail.recipient_id == recipient_id))
+    return [(sent, responded) for sent, responded in rows]
+
+
+def add_fingerprint(s: Session, inmail_id: str, sender_id: str, recipient_id: str,
+                    signature: bytes, band_keys: Sequence[str], now: datetime) -> None:
+    s.execute(insert(InMailSignature).values(
+        inmail_id=inmail_id, sender_id=sender_id, recipient_id=recipient_id,
+        signature=signature, created_at=now))
+    s.execute(insert(InMailBand), [
+        {"inmail_id": inmail_id, "band": key, "sender_id": sender_id, "created_at": now}
+        for key in dict.fromkeys(band_keys)])
+
+
+def similar_candidates(s: Session, sender_id: str, band_keys: Collection[str], since: datetime,
+                       exclude_recipient: str) -> list[tuple[str, bytes]]:
+    """(recipient_id, signature) of the sender's InMails since `since` that share at least one
+    band key, other than those to `exclude_recipient`. One range seek per band key on
+    `ix_inmail_bands_lookup` (sender_id, band, created_at), then primary-key reads."""
+    if not band_keys:
+        return []
+    hits = (select(InMailBand.inmail_id).where(
+        InMailBand.sender_id == sender_id, InMailBand.band.in_(list(band_keys)),
+        InMailBand.created_at >= since).distinct().scalar_subquery())
+    rows = s.execute(select(InMailSignature.recipient_id, InMailSignature.signature).where(
+        InMailSignature.inmail_id.in_(hits), InMailSignature.recipient_id != exclude_recipient))
+    return [(rid, bytes(sig)) for rid, sig in rows]
+
+
+def refusals_since(s: Session, sender_id: str, codes: Collection[str], since: datetime) -> int:
+    """Recorded refusals with these codes (`ix_inmail_rejections_sender`)."""
+    return s.scalar(select(func.count()).select_from(InMailRejection).where(
+        InMailRejection.sender_id == sender_id, InMailRejection.created_at > since,
+        InMailRejection.code.in_(list(codes)))) or 0
+
+
+def sent_since(s: Session, sender_id: str, since: datetime) -> int:
+    """Delivered InMails since `since`: an index-only count on `ix_inmails_sender`."""
+    return s.scalar(select(func.count()).select_from(InMail).where(
+        InMail.sender_id == sender_id, InMail.sent_at > since)) or 0
+
+
+def responded_since(s: Session, sender_id: str, since: datetime) -> int:
+    return s.scalar(select(func.count()).select_from(InMail).where(
+        InMail.sender_id == sender_id, InMail.sent_at > since,
+        InMail.responded_at.is_not(None))) or 0
