@@ -95,7 +95,7 @@ def install(app: FastAPI, ctx: Context) -> None:
         registry = REGISTRY
         if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
             registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+            multiprocess.MultiProcessCollector(registry)
         body = generate_latest(registry)
         body += generate_latest(_single(outbox))
         return Response(body, media_type=CONTENT_TYPE_LATEST)
