@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     max_body_bytes: int = 1_000_000
+    # `POST /api/v1/bench/echo` for bench/run.py; never in production.
+    bench_endpoints: bool = False
     log_format: str = "json"  # json | text
 
     plans: list[Plan] = Field(default_factory=lambda: list(DEFAULT_PLANS))
