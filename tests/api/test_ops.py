@@ -23,3 +23,11 @@ def test_json_log_lines():
     record.member_id = "m1"
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "sent x" and line["member_id"] == "m1" and line["level"] == "info"
+
+
+def test_json_logging_leaves_access_lines_off():
+    from inroad import logs
+
+    logs.configure()
+    assert logging.getLogger("uvicorn.access").propagate is False
+    assert logging.getLogger("uvicorn.error").propagate is True
