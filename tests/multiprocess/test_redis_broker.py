@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import threading
@@ -13,6 +14,13 @@ import pytest
 import redis
 
 from inroad.events.redis_broker import RedisBroker
+
+
+def run_isolated(coro):  # type: ignore[no-untyped-def]
+    """asyncio.run in a fresh thread: Playwright's sync API (browser tests in the same xdist
+    worker) leaves an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def channel() -> str:
@@ -42,7 +50,7 @@ def test_an_event_published_from_a_thread_arrives_through_redis(redis_url):
         finally:
             await broker.stop()
 
-    asyncio.run(scenario())
+    run_isolated(scenario())
 
 
 @pytest.mark.redis
@@ -66,7 +74,7 @@ def test_the_subscriber_reconnects_after_redis_drops_it(redis_url):
             await broker.stop()
 
     try:
-        asyncio.run(scenario())
+        run_isolated(scenario())
     finally:
         client.close()
 
@@ -89,4 +97,4 @@ def test_without_redis_the_app_starts_and_events_stay_in_the_process():
         finally:
             await broker.stop()
 
-    asyncio.run(scenario())
+    run_isolated(scenario())
