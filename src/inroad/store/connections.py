@@ -4,6 +4,7 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from inroad.models import Connection, ConnectionRequest, Member
+from inroad.store import keyset
 
 
 def pending_between(session: Session, a: str, b: str) -> ConnectionRequest | None:
@@ -50,6 +51,5 @@ def list_connections(session: Session, member_id: str, after: tuple[str, str] | 
     stmt = (select(Member).join(Connection, Connection.other_id == Member.id)
             .where(Connection.member_id == member_id))
     if after:
-        stmt = stmt.where(or_(Member.full_name > after[0],
-                              and_(Member.full_name == after[0], Member.id > after[1])))
+        stmt = stmt.where(keyset.after((Member.full_name, Member.id), after))
     return list(session.scalars(stmt.order_by(Member.full_name, Member.id).limit(limit)))

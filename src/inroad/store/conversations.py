@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from inroad.models import Conversation, InboxEntry, Message
+from inroad.store import keyset
 
 inbox: Table = InboxEntry.__table__  # type: ignore[assignment]
 messages: Table = Message.__table__  # type: ignore[assignment]
@@ -65,9 +66,7 @@ def list_entries(session: Session, member_id: str, *, archived: bool, unread: bo
     if kind:
         stmt = stmt.where(inbox.c.kind == kind)
     if after:
-        stmt = stmt.where(or_(inbox.c.updated_at < after[0],
-                              and_(inbox.c.updated_at == after[0],
-                                   inbox.c.conversation_id < after[1])))
+        stmt = stmt.where(keyset.before((inbox.c.updated_at, inbox.c.conversation_id), after))
     stmt = stmt.order_by(inbox.c.updated_at.desc(), inbox.c.conversation_id.desc()).limit(limit)
     return list(session.execute(stmt))
 
@@ -91,8 +90,7 @@ def list_messages(session: Session, conv_id: str, after: tuple[datetime, str] | 
     """Newest first; keyset on (created_at, id)."""
     stmt = select(messages).where(messages.c.conversation_id == conv_id)
     if after:
-        stmt = stmt.where(or_(messages.c.created_at < after[0],
-                              and_(messages.c.created_at == after[0], messages.c.id < after[1])))
+        stmt = stmt.where(keyset.before((messages.c.created_at, messages.c.id), after))
     stmt = stmt.order_by(messages.c.created_at.desc(), messages.c.id.desc()).limit(limit)
     return list(session.execute(stmt))
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inroad.models import InMail
+from inroad.store import keyset
 
 
 def get_inmail(session: Session, inmail_id: str) -> InMail | None:
@@ -31,8 +32,7 @@ def list_inmails(session: Session, member_id: str, box: str,
     col = InMail.sender_id if box == "sent" else InMail.recipient_id
     stmt = select(InMail).where(col == member_id)
     if after:
-        stmt = stmt.where(or_(InMail.sent_at < after[0],
-                              and_(InMail.sent_at == after[0], InMail.id < after[1])))
+        stmt = stmt.where(keyset.before((InMail.sent_at, InMail.id), after))
     return list(session.scalars(stmt.order_by(InMail.sent_at.desc(), InMail.id.desc())
                                 .limit(limit)))
 

@@ -6,6 +6,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from inroad.models import AuthToken, Block, Connection, ContactStop, Member
+from inroad.store import keyset
 
 
 def get_member(session: Session, member_id: str) -> Member | None:
@@ -40,8 +41,7 @@ def search_members(session: Session, q: str, after: tuple[str, str] | None,
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Member.search_text.like(f"%{escaped}%", escape="\\"))
     if after:
-        stmt = stmt.where(or_(Member.full_name > after[0],
-                              and_(Member.full_name == after[0], Member.id > after[1])))
+        stmt = stmt.where(keyset.after((Member.full_name, Member.id), after))
     return list(session.scalars(stmt.order_by(Member.full_name, Member.id).limit(limit)))
 
 
