@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from inroad.domain.insights import COUNT_FIELDS, Counts
 from inroad.models import Block, Connection, ContactStop, InMail, InsightCount, Member
+from inroad.store import keyset
 
 KEY = ("member_id", "day", "dim", "dim_value")
 
@@ -141,7 +142,6 @@ def due_follow_ups(session: Session, sender_id: str, sent_by: datetime,
         )
     )
     if after:
-        stmt = stmt.where(or_(InMail.sent_at < after[0],
-                              and_(InMail.sent_at == after[0], InMail.id < after[1])))
+        stmt = stmt.where(keyset.before((InMail.sent_at, InMail.id), after))
     return list(session.scalars(
         stmt.order_by(InMail.sent_at.desc(), InMail.id.desc()).limit(limit)))

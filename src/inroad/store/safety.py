@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inroad.models import (
@@ -17,6 +17,7 @@ from inroad.models import (
     Report,
     Strike,
 )
+from inroad.store import keyset
 
 Keyset = tuple[datetime, str]
 
@@ -44,8 +45,7 @@ def list_blocked(session: Session, member_id: str, after: Keyset | None,
     stmt = (select(Block, Member).join(Member, Member.id == Block.blocked_id)
             .where(Block.member_id == member_id))
     if after:
-        stmt = stmt.where(or_(Block.created_at < after[0],
-                              and_(Block.created_at == after[0], Block.blocked_id < after[1])))
+        stmt = stmt.where(keyset.before((Block.created_at, Block.blocked_id), after))
     stmt = stmt.order_by(Block.created_at.desc(), Block.blocked_id.desc()).limit(limit)
     return [(b, m) for b, m in session.execute(stmt)]
 
@@ -62,9 +62,7 @@ def list_stops(session: Session, member_id: str, after: Keyset | None,
     stmt = (select(ContactStop, Member).join(Member, Member.id == ContactStop.stopped_id)
             .where(ContactStop.member_id == member_id))
     if after:
-        stmt = stmt.where(or_(ContactStop.created_at < after[0],
-                              and_(ContactStop.created_at == after[0],
-                                   ContactStop.stopped_id < after[1])))
+        stmt = stmt.where(keyset.before((ContactStop.created_at, ContactStop.stopped_id), after))
     stmt = stmt.order_by(ContactStop.created_at.desc(), ContactStop.stopped_id.desc())
     return [(c, m) for c, m in session.execute(stmt.limit(limit))]
 
@@ -112,13 +110,11 @@ def list_reports(session: Session, status: str, after: Keyset | None, limit: int
     stmt = select(Report).where(Report.status == status)
     if oldest_first:
         if after:
-            stmt = stmt.where(or_(Report.created_at > after[0],
-                                  and_(Report.created_at == after[0], Report.id > after[1])))
+            stmt = stmt.where(keyset.after((Report.created_at, Report.id), after))
         stmt = stmt.order_by(Report.created_at, Report.id)
     else:
         if after:
-            stmt = stmt.where(or_(Report.created_at < after[0],
-                                  and_(Report.created_at == after[0], Report.id < after[1])))
+            stmt = stmt.where(keyset.before((Report.created_at, Report.id), after))
         stmt = stmt.order_by(Report.created_at.desc(), Report.id.desc())
     return list(session.scalars(stmt.limit(limit)))
 
@@ -171,13 +167,11 @@ def list_appeals(session: Session, status: str, after: Keyset | None, limit: int
     stmt = select(Appeal).where(Appeal.status == status)
     if oldest_first:
         if after:
-            stmt = stmt.where(or_(Appeal.created_at > after[0],
-                                  and_(Appeal.created_at == after[0], Appeal.id > after[1])))
+            stmt = stmt.where(keyset.after((Appeal.created_at, Appeal.id), after))
         stmt = stmt.order_by(Appeal.created_at, Appeal.id)
     else:
         if after:
-            stmt = stmt.where(or_(Appeal.created_at < after[0],
-                                  and_(Appeal.created_at == after[0], Appeal.id < after[1])))
+            stmt = stmt.where(keyset.before((Appeal.created_at, Appeal.id), after))
         stmt = stmt.order_by(Appeal.created_at.desc(), Appeal.id.desc())
     return list(session.scalars(stmt.limit(limit)))
 
