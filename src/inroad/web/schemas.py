@@ -127,6 +127,10 @@ class LoginIn(In):
     password: Text1to200
 
 
+class DeleteIn(In):  # deleting the account asks for the password again
+    password: Text1to200
+
+
 class ProfilePatch(ProfileFields):
     full_name: Text1to120NB | None = None
 

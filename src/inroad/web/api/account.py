@@ -11,13 +11,9 @@ from pydantic import BaseModel
 
 from inroad.services import account_data, sessions
 from inroad.web.deps import Ctx, CurrentMember, Token
-from inroad.web.schemas import In, Page, Text1to200
+from inroad.web.schemas import DeleteIn, Page
 
 router = APIRouter(tags=["your data"])
-
-
-class DeleteIn(In):
-    password: Text1to200
 
 
 class SessionOut(BaseModel):

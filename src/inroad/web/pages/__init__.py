@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from inroad.web.pages import auth, credits, inbox, inmail, insights, members, network, safety
+from inroad.web.pages import (
+    account,
+    auth,
+    credits,
+    inbox,
+    inmail,
+    insights,
+    members,
+    network,
+    safety,
+)
 from inroad.web.pages.filters import templates
 
 __all__ = ["router", "templates"]
@@ -10,6 +20,6 @@ __all__ = ["router", "templates"]
 
 def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    for module in (auth, inbox, members, network, inmail, credits, safety, insights):
+    for module in (auth, inbox, members, network, inmail, credits, safety, account, insights):
         pages.include_router(module.router)
     return pages

@@ -39,6 +39,8 @@ CSRF_COOKIE = "inroad_csrf"
 NOTICES = {
     "welcome": "Welcome to Inroad! Find people you know with Search.",
     "signed_out": "You are signed out.",
+    "account_deleted": "Your account is deleted: your profile is erased and you are signed out "
+                       "everywhere. Thank you for using Inroad.",
     "sent": "Message sent.",
     "inmail_sent": "InMail sent. You get the credit back if they respond within 90 days.",
     "request_sent": "Connection request sent.",
