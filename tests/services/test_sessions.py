@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from inroad.domain.errors import NotFound, Unauthorized
-from inroad.services import accounts, sessions
+from inroad.domain.errors import NotFound, Refused, Unauthorized
+from inroad.services import account_data, accounts, sessions
 from tests import factories as f
 
 
@@ -44,3 +44,17 @@ def test_revoke_others_keeps_only_the_current_session(ctx):
             accounts.authenticate(ctx, token)
     assert [current for _, current in sessions.list_sessions(ctx, a.id, keep)] == [True]
     assert accounts.authenticate(ctx, bobs).id == b.id
+
+
+def test_deleting_an_account_counts_wrong_passwords_against_the_sign_in_limit(ctx):
+    """A stolen session cannot guess the password through account deletion: wrong passwords
+    use up the account's sign-in attempts, then even the right one waits for the window."""
+    member = f.member(ctx)
+    limit = ctx.settings.login_attempts_per_account
+    for _ in range(limit):
+        with pytest.raises(Unauthorized):
+            account_data.delete_account(ctx, member.id, "not the password")
+    with pytest.raises(Refused) as refused:
+        account_data.delete_account(ctx, member.id, f.PASSWORD)
+    assert refused.value.code == "rate_limited"
+    assert accounts.get_me(ctx, member.id).status == "active"

@@ -16,7 +16,7 @@ def get_inmail(session: Session, inmail_id: str) -> InMail | None:
 def lock_inmail(session: Session, inmail_id: str) -> InMail | None:
     stmt = select(InMail).where(InMail.id == inmail_id).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(key_share=True)  # see store/members._LOCK_PG
     return session.scalar(stmt)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from inroad.domain.errors import Unauthorized
+from inroad.domain.errors import Refused, Unauthorized
 from inroad.services import account_data, sessions
 from inroad.web.pages.session import (
     NOTICES,
@@ -78,6 +78,8 @@ def delete_account(request: Request, ctx: Ctx, session: Checked, form: Form) -> 
             account_data.delete_account(ctx, session.member.id, body.password)
         except Unauthorized:  # not "sign in again": the page says what went wrong
             errors = {"password": WRONG_PASSWORD}
+        except Refused as exc:  # too many wrong passwords: the sign-in limit
+            errors = {"password": exc.message}
         else:
             return _signed_out("account_deleted")
     return account_page(request, session, errors, status=422)
