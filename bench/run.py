@@ -72,6 +72,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SERVER_SETTINGS: dict[str, str] = {}  # from --set, applied last
+
+
 def server_env(url: str, redis: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INROAD_")}
     env.update({
@@ -89,6 +92,7 @@ def server_env(url: str, redis: str | None) -> dict[str, str]:
     })
     if redis:
         env["INROAD_REDIS_URL"] = redis
+    env.update(SERVER_SETTINGS)
     return env
 
 
@@ -1029,7 +1033,12 @@ def main() -> None:
                    help="py-spy the server during each selected scenario (c=32) and write "
                         "bench/profiles/<db>-w<workers>-<scenario>.{txt,svg}; nothing recorded")
     p.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a server setting, e.g. --set request_threads=40 (INROAD_NAME=VALUE)")
     args = p.parse_args()
+    SERVER_SETTINGS.update(
+        (f"INROAD_{name.upper()}", value) for name, value in
+        (item.split("=", 1) for item in args.set))
 
     console = Console()
     if not console.is_terminal:

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     max_body_bytes: int = 1_000_000
+    # Threads that run the (blocking) request handlers. Handlers are mostly CPU under one GIL:
+    # 40 threads (AnyIO's default) only add GIL hand-offs; a few keep a slow query from
+    # blocking the rest. Measured in bench/RESULTS.md ("threads").
+    request_threads: int = Field(default=8, ge=1, le=200)
     # `POST /api/v1/bench/echo` for bench/run.py; never in production.
     bench_endpoints: bool = False
     log_format: str = "json"  # json | text

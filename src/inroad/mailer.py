@@ -47,7 +47,8 @@ def _env() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                        autoescape=select_autoescape(enabled_extensions=("html",),
                                                     default_for_string=False),
-                       keep_trailing_newline=True)
+                       keep_trailing_newline=True,
+                       auto_reload=False)  # templates ship in the package: no stat() per email
 
 
 def render(name: str, **context: Any) -> Rendered:

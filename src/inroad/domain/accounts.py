@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 STATUSES = ("active", "restricted", "suspended", "terminated")
 # Restricted members keep using the product; only InMail sending is blocked (SPEC §4).
 CAN_LOG_IN = frozenset({"active", "restricted"})
@@ -28,3 +30,25 @@ def degree(connected: bool, shared_connections: int) -> int:
     if connected:
         return 1
     return 2 if shared_connections > 0 else 3
+
+
+@dataclass(frozen=True)
+class MemberCard:
+    """The public face of a member in lists (inbox rows): what a profile card shows, plus the
+    two settings a list needs. Built from query columns, far cheaper than an ORM instance."""
+
+    id: str
+    full_name: str
+    headline: str | None
+    company: str | None
+    title: str | None
+    location: str | None
+    industry: str | None
+    skills: list[str] | None
+    plan: str
+    open_profile: bool
+    status: str
+    read_receipts: bool
+
+
+CARD_FIELDS: tuple[str, ...] = tuple(MemberCard.__dataclass_fields__)

@@ -73,13 +73,15 @@ def login(ctx: Context, *, email: str, password: str, token_kind: str = "api",
     if not ctx.passwords.verify(found.password_hash if found else None, password):
         raise Unauthorized("Wrong email or password.")
     assert found is not None
+    rehashed = (ctx.passwords.hash(password) if ctx.passwords.needs_rehash(found.password_hash)
+                else None)
     with ctx.db.write() as s:
         ratelimit.release_login(ctx, s, normalized, address, now)
         member = store.get_member(s, found.id)
         if member is None or not rules.can_log_in(member.status):
             raise Forbidden("This account is suspended.", code="account_restricted")
-        if ctx.passwords.needs_rehash(member.password_hash):
-            member.password_hash = ctx.passwords.hash(password)
+        if rehashed and member.password_hash == found.password_hash:
+            member.password_hash = rehashed
         token = _issue_token(ctx, s, member.id, token_kind)
     return Session_(token, member)
 
@@ -100,11 +102,10 @@ def logout(ctx: Context, token: str) -> None:
 def authenticate(ctx: Context, token: str) -> Member:
     """The member a token belongs to; 401 when unknown, expired, or the account cannot act."""
     with ctx.db.read() as s:
-        row = store.get_token(s, token_hash(token))
-        if row is None or row.expires_at <= ctx.now():
-            raise Unauthorized("Sign in again.")
-        member = store.get_member(s, row.member_id)
-    if member is None or not rules.can_log_in(member.status):
+        member = store.token_member(s, token_hash(token), ctx.now())
+    if member is None:
+        raise Unauthorized("Sign in again.")
+    if not rules.can_log_in(member.status):
         raise Unauthorized("This account cannot sign in.")
     return member
 

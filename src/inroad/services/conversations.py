@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inroad.context import Context
-from inroad.domain.accounts import pair_key
+from inroad.domain.accounts import CARD_FIELDS, MemberCard, pair_key
 from inroad.domain.errors import Forbidden, NotFound
 from inroad.ids import new_id
-from inroad.models import InMail, Member
+from inroad.models import InMail
 from inroad.services import inmail as inmail_service
 from inroad.services import notifications
 from inroad.services.inmail import InMailView
@@ -35,7 +35,7 @@ class MessageView:
 class ConversationView:
     id: str
     kind: str
-    other: Member
+    other: MemberCard
     subject: str | None
     last_message: MessageView | None
     unread_count: int
@@ -82,11 +82,11 @@ def _check_can_message(s: Session, sender_id: str, to_id: str) -> None:
     other = members_store.get_member(s, to_id)
     if other is None or other.status in ("terminated", "deleted"):
         raise NotFound("No such member.", code="recipient_not_found")
-    if not members_store.is_connected(s, sender_id, to_id):
+    pair = members_store.relation(s, sender_id, to_id)
+    if not pair.connected:
         raise Forbidden("You can message only your connections. Send an InMail instead.",
                         code="not_connected")
-    if (members_store.is_blocked_either_way(s, sender_id, to_id)
-            or members_store.has_stopped(s, to_id, sender_id)):
+    if pair.blocked_either_way or pair.stopped:
         raise Forbidden("This member is not accepting messages from you.",
                         code="recipient_not_accepting")
 
@@ -135,38 +135,36 @@ def list_conversations(ctx: Context, member_id: str, *, folder: str = "primary",
     with ctx.db.read() as s:
         entries = store.list_entries(s, member_id, archived=folder == "archived", unread=unread,
                                      kind=kind, after=after, limit=limit)
-        return _views(s, member_id, entries)
+    return _views(member_id, entries)
 
 
-def _views(s: Session, viewer_id: str, entries: list[Any]) -> list[ConversationView]:
-    conv_ids = [e.conversation_id for e in entries]
-    convs = store.get_conversations(s, conv_ids)
-    last = store.get_messages_by_id(s, [c.last_message_id for c in convs.values()])
-    others = members_store.get_members(s, [e.other_id for e in entries])
-    inmails = inmail_store.by_conversation(
-        s, [e.conversation_id for e in entries if e.kind == "inmail"])
+def _views(viewer_id: str, rows: list[Any]) -> list[ConversationView]:
+    """Views of `store.list_entries` rows, built straight from the row's columns."""
     views = []
-    for e in entries:
-        conv = convs[e.conversation_id]
-        im = inmails.get(e.conversation_id)
+    for row in rows:
+        other = MemberCard(**store.columns(row, "m_", CARD_FIELDS))
+        inmail = None
+        if row.i_id is not None:
+            # The sender learns of an open only when the recipient (then `other`) allows it.
+            inmail = inmail_service.seen_by(
+                InMailView(**store.columns(row, "i_", store.INMAIL_COLUMNS)), viewer_id,
+                other.read_receipts if row.i_recipient_id == other.id else True)
+        last = (MessageView(row.last_message_id, row.conversation_id, row.last_sender_id,
+                            row.last_body, row.last_created_at)
+                if row.last_sender_id is not None else None)
         views.append(ConversationView(
-            id=conv.id, kind=conv.kind, other=others[e.other_id], subject=conv.subject,
-            last_message=_message(last[conv.last_message_id]) if conv.last_message_id in last
-            else None,
-            unread_count=e.unread_count, archived=e.archived, updated_at=e.updated_at,
-            inmail=inmail_service.as_seen_by(im, viewer_id, others[im.recipient_id].read_receipts
-                                             if im.recipient_id in others else True)
-            if im else None,
-        ))
+            id=row.conversation_id, kind=row.kind, other=other, subject=row.subject,
+            last_message=last, unread_count=row.unread_count, archived=row.archived,
+            updated_at=row.updated_at, inmail=inmail))
     return views
 
 
 def get_conversation(ctx: Context, member_id: str, conv_id: str) -> ConversationView:
     with ctx.db.read() as s:
-        entry = store.get_entry(s, member_id, conv_id)
-        if entry is None:
+        row = store.entry_row(s, member_id, conv_id)
+        if row is None:
             raise NotFound("No such conversation.")
-        return _views(s, member_id, [entry])[0]
+        return _views(member_id, [row])[0]
 
 
 def list_messages(ctx: Context, member_id: str, conv_id: str,

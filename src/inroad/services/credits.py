@@ -109,9 +109,10 @@ def spendable(member: Member, lots: list[CreditLot], now: datetime) -> int:
     return rules.spendable_balance([_plain(x) for x in lots], now)
 
 
-def spend(s: Session, member: Member, amount: int, now: datetime, ref: str) -> None:
-    """Take `amount` credits from the lots that expire first. Raises InsufficientCredits."""
-    lots = store.live_lots(s, member.id)
+def spend(s: Session, member: Member, lots: list[CreditLot], amount: int, now: datetime,
+          ref: str) -> None:
+    """Take `amount` credits from `lots` (the member's live lots, loaded under the member's
+    lock), those that expire first first. Raises InsufficientCredits."""
     for lot_id, take in rules.choose_spend([_plain(x) for x in lots], amount, now):
         lot = next(x for x in lots if x.id == lot_id)
         lot.remaining -= take
@@ -226,7 +227,8 @@ def purchase(ctx: Context, member_id: str, credits: int, payment_token: str,
         purchase_id = new_id()
         charge_id = gateway(ctx.settings.payment_gateway).charge(
             amount_cents=pack.price_cents, token=payment_token,
-            idempotency_key=idempotency_key or purchase_id,
+            # Scoped to the member: a real gateway sees one key space for every member.
+            idempotency_key=f"purchase:{member_id}:{idempotency_key or purchase_id}",
             description=f"{pack.credits} InMail credits")
         s.add(Purchase(id=purchase_id, member_id=member_id, credits=pack.credits,
                        price_cents=pack.price_cents, gateway=ctx.settings.payment_gateway,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from inroad.domain.accounts import degree
 from inroad.domain.compliance import ComplianceResult
 from inroad.domain.errors import Conflict, Forbidden, NotFound, Refused
 from inroad.ids import new_id
-from inroad.models import ContactStop, InMail, InMailRejection, Member
+from inroad.models import ContactStop, CreditLot, InMail, InMailRejection, Member
 from inroad.security import request_hash
 from inroad.services import (
     compliance,
@@ -65,11 +65,17 @@ class InMailView:
 
 
 def as_seen_by(im: InMail, viewer_id: str, recipient_read_receipts: bool = True) -> InMailView:
-    hide = viewer_id == im.sender_id and not recipient_read_receipts
-    status = "delivered" if hide and im.status == "opened" else im.status
-    return InMailView(im.id, im.conversation_id, im.sender_id, im.recipient_id, im.subject,
-                      im.body, im.purpose, im.cost, status, im.sent_at,
-                      None if hide else im.opened_at, im.responded_at, im.refunded)
+    return seen_by(InMailView(im.id, im.conversation_id, im.sender_id, im.recipient_id,
+                              im.subject, im.body, im.purpose, im.cost, im.status, im.sent_at,
+                              im.opened_at, im.responded_at, im.refunded),
+                   viewer_id, recipient_read_receipts)
+
+
+def seen_by(view: InMailView, viewer_id: str, recipient_read_receipts: bool) -> InMailView:
+    if viewer_id != view.sender_id or recipient_read_receipts:
+        return view
+    status = "delivered" if view.status == "opened" else view.status
+    return replace(view, status=status, opened_at=None)
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,9 @@ class Preflight:
     balance: int
 
 
-def _views(s: Session, sender: Member, recipient: Member | None, to_id: str,
+def _views(s: Session, sender: Member, lots: list[CreditLot], recipient: Member | None,
+           to_id: str,
            now: datetime) -> tuple[delivery.SenderView, delivery.RecipientView, delivery.Relation]:
-    lots = credit_store.live_lots(s, sender.id)
     # A timed restriction that has run out no longer counts, even before `send` lifts it.
     status = "active" if standing_rules.restriction_over(
         sender.status, sender.restricted_until, now) else sender.status
@@ -96,12 +102,10 @@ def _views(s: Session, sender: Member, recipient: Member | None, to_id: str,
             exists=True, status=recipient.status, plan=recipient.plan,
             allow_inmail=recipient.allow_inmail, inmail_from=recipient.inmail_from,
             open_profile=recipient.open_profile and recipient.plan != "free")
-        connected = members_store.is_connected(s, sender.id, to_id)
-        shared = 0 if connected else members_store.shared_connection_count(s, sender.id, to_id)
-        relation = delivery.Relation(
-            blocked_either_way=members_store.is_blocked_either_way(s, sender.id, to_id),
-            stop_requested=members_store.has_stopped(s, to_id, sender.id),
-            degree=degree(connected, shared))
+        pair = members_store.relation(s, sender.id, to_id)
+        relation = delivery.Relation(blocked_either_way=pair.blocked_either_way,
+                                     stop_requested=pair.stopped,
+                                     degree=degree(pair.connected, pair.shared))
     return sender_view, recipient_view, relation
 
 
@@ -127,7 +131,8 @@ def preflight(ctx: Context, sender_id: str, to_id: str) -> Preflight:
         sender = members_store.get_member(s, sender_id)
         if sender is None:
             raise NotFound("No such member.")
-        views = _views(s, sender, members_store.get_member(s, to_id), to_id, now)
+        views = _views(s, sender, credit_store.live_lots(s, sender.id),
+                       members_store.get_member(s, to_id), to_id, now)
         decision = delivery.decide_delivery(*views)
         if _past_recipient_rules(decision):
             if ratelimit.inmail_refusal(ctx, s, sender, now) is not None:
@@ -165,7 +170,8 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
             standing.lift_if_due(sender, now)
             credits.bring_up_to_date(ctx, s, sender, now)
             recipient = members_store.get_member(s, to_id)
-            views = _views(s, sender, recipient, to_id, now)
+            lots = credit_store.live_lots(s, sender.id)
+            views = _views(s, sender, lots, recipient, to_id, now)
             decision = delivery.decide_delivery(*views)
             found: ComplianceResult | None = None
             if _past_recipient_rules(decision):
@@ -192,7 +198,8 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
                     insights.count_rejected(s, sender_id, subject, purpose, now, to_id)
             else:
                 assert recipient is not None
-                im = _deliver(ctx, s, sender, to_id, subject, body, purpose, decision.cost, now)
+                im = _deliver(ctx, s, sender, lots, recipient, subject, body, purpose,
+                              decision.cost, now)
                 ratelimit.record_inmail(ctx, s, sender, now)
                 compliance.remember_delivery(ctx, s, im.id, sender_id, to_id,
                                              recipient.full_name, body, now,
@@ -217,8 +224,10 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
     return as_seen_by(im, sender_id), balance
 
 
-def _deliver(ctx: Context, s: Session, sender: Member, to_id: str, subject: str, body: str,
-             purpose: str, cost: int, now: datetime) -> InMail:
+def _deliver(ctx: Context, s: Session, sender: Member, lots: list[CreditLot],
+             recipient: Member, subject: str, body: str, purpose: str, cost: int,
+             now: datetime) -> InMail:
+    to_id = recipient.id
     conv_id, inmail_id = new_id(), new_id()
     conv_store.create_conversation(s, conv_id=conv_id, kind="inmail", a=sender.id, b=to_id,
                                    now=now, subject=subject)
@@ -230,9 +239,8 @@ def _deliver(ctx: Context, s: Session, sender: Member, to_id: str, subject: str,
                 sent_at=now, refunded=False)
     s.add(im)
     if cost:
-        credits.spend(s, sender, cost, now, f"inmail:{inmail_id}")
-    notifications.queue_new_inmail_email(s, ctx, im, sender, members_store.get_member(s, to_id),
-                                         now)
+        credits.spend(s, sender, lots, cost, now, f"inmail:{inmail_id}")
+    notifications.queue_new_inmail_email(s, ctx, im, sender, recipient, now)
     return im
 
 

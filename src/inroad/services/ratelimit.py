@@ -20,8 +20,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -55,16 +57,23 @@ def day_window(key: str, now: datetime) -> Window:
 def hit(s: Session, window: Window) -> int:
     """Count one event in the window and return the new count (atomic upsert). The first hit of
     a window also deletes this key's windows older than a day (primary-key prefix range)."""
-    dialect = s.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(RateCounter).values(key=window.key, window_start=window.start, count=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[RateCounter.key, RateCounter.window_start],
-                                      set_={"count": RateCounter.count + 1})
-    count = int(s.execute(stmt.returning(RateCounter.count)).scalar_one())
+    conn = s.connection()
+    count = int(conn.execute(_upsert(conn.dialect.name),
+                             {"key": window.key, "window_start": window.start,
+                              "count": 1}).scalar_one())
     if count == 1:
         s.execute(delete(RateCounter).where(RateCounter.key == window.key,
                                             RateCounter.window_start < window.start - KEEP))
     return count
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    table: Table = RateCounter.__table__  # type: ignore[assignment]
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return stmt.on_conflict_do_update(index_elements=[table.c.key, table.c.window_start],
+                                      set_={"count": table.c.count + 1}
+                                      ).returning(table.c.count)
 
 
 def unhit(s: Session, window: Window) -> None:
@@ -74,8 +83,12 @@ def unhit(s: Session, window: Window) -> None:
 
 
 def current(s: Session, window: Window) -> int:
-    return s.scalar(select(RateCounter.count).where(
-        RateCounter.key == window.key, RateCounter.window_start == window.start)) or 0
+    return s.connection().execute(_CURRENT, {"b_key": window.key,
+                                             "b_start": window.start}).scalar() or 0
+
+
+_CURRENT = select(RateCounter.count).where(RateCounter.key == bindparam("b_key"),
+                                           RateCounter.window_start == bindparam("b_start"))
 
 
 def prune(ctx: Context, before: datetime | None = None) -> int:

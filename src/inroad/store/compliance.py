@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from inroad.models import InMail, InMailBand, InMailRejection, InMailSignature
@@ -16,17 +16,17 @@ def pair_history(s: Session, sender_id: str,
                  recipient_id: str) -> list[tuple[datetime, datetime | None]]:
     """(sent_at, responded_at) of every InMail from sender to recipient (`ix_inmails_pair`).
     Small by construction: without a response a pair holds at most two."""
-    rows = s.execute(select(InMail.sent_at, InMail.responded_at).where(
-        InMail.sender_id == sender_id, InMail.recipient_id == recipient_id))
+    rows = s.connection().execute(_PAIR_HISTORY, {"b_sender": sender_id, "b_to": recipient_id})
     return [(sent, responded) for sent, responded in rows]
 
 
 def add_fingerprint(s: Session, inmail_id: str, sender_id: str, recipient_id: str,
                     signature: bytes, band_keys: Sequence[str], now: datetime) -> None:
-    s.execute(insert(InMailSignature).values(
-        inmail_id=inmail_id, sender_id=sender_id, recipient_id=recipient_id,
-        signature=signature, created_at=now))
-    s.execute(insert(InMailBand), [
+    conn = s.connection()
+    conn.execute(_NEW_SIGNATURE, {"inmail_id": inmail_id, "sender_id": sender_id,
+                                  "recipient_id": recipient_id, "signature": signature,
+                                  "created_at": now})
+    conn.execute(_NEW_BAND, [
         {"inmail_id": inmail_id, "band": key, "sender_id": sender_id, "created_at": now}
         for key in dict.fromkeys(band_keys)])
 
@@ -38,11 +38,8 @@ def similar_candidates(s: Session, sender_id: str, band_keys: Collection[str], s
     `ix_inmail_bands_lookup` (sender_id, band, created_at), then primary-key reads."""
     if not band_keys:
         return []
-    hits = (select(InMailBand.inmail_id).where(
-        InMailBand.sender_id == sender_id, InMailBand.band.in_(list(band_keys)),
-        InMailBand.created_at >= since).distinct().scalar_subquery())
-    rows = s.execute(select(InMailSignature.recipient_id, InMailSignature.signature).where(
-        InMailSignature.inmail_id.in_(hits), InMailSignature.recipient_id != exclude_recipient))
+    rows = s.connection().execute(_SIMILAR, {"b_sender": sender_id, "b_bands": list(band_keys),
+                                             "b_since": since, "b_exclude": exclude_recipient})
     return [(rid, bytes(sig)) for rid, sig in rows]
 
 
@@ -55,11 +52,29 @@ def refusals_since(s: Session, sender_id: str, codes: Collection[str], since: da
 
 def sent_since(s: Session, sender_id: str, since: datetime) -> int:
     """Delivered InMails since `since`: an index-only count on `ix_inmails_sender`."""
-    return s.scalar(select(func.count()).select_from(InMail).where(
-        InMail.sender_id == sender_id, InMail.sent_at > since)) or 0
+    return s.connection().execute(_SENT_SINCE, {"b_sender": sender_id,
+                                                "b_since": since}).scalar_one()
 
 
 def responded_since(s: Session, sender_id: str, since: datetime) -> int:
     return s.scalar(select(func.count()).select_from(InMail).where(
         InMail.sender_id == sender_id, InMail.sent_at > since,
         InMail.responded_at.is_not(None))) or 0
+
+
+# Statements on every send, built once (building one costs about what running it does).
+_PAIR_HISTORY = select(InMail.sent_at, InMail.responded_at).where(
+    InMail.sender_id == bindparam("b_sender"), InMail.recipient_id == bindparam("b_to"))
+_signatures: Table = InMailSignature.__table__  # type: ignore[assignment]
+_bands: Table = InMailBand.__table__  # type: ignore[assignment]
+_NEW_SIGNATURE = insert(_signatures)
+_NEW_BAND = insert(_bands)
+_SIMILAR = select(InMailSignature.recipient_id, InMailSignature.signature).where(
+    InMailSignature.inmail_id.in_(
+        select(InMailBand.inmail_id).where(
+            InMailBand.sender_id == bindparam("b_sender"),
+            InMailBand.band.in_(bindparam("b_bands", expanding=True)),
+            InMailBand.created_at >= bindparam("b_since")).distinct().scalar_subquery()),
+    InMailSignature.recipient_id != bindparam("b_exclude"))
+_SENT_SINCE = select(func.count()).select_from(InMail).where(
+    InMail.sender_id == bindparam("b_sender"), InMail.sent_at > bindparam("b_since"))

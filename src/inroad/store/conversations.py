@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from inroad.models import Conversation, InboxEntry, Message
+from inroad.domain.accounts import CARD_FIELDS
+from inroad.models import Conversation, InboxEntry, InMail, Member, Message
 from inroad.store import keyset
 
 inbox: Table = InboxEntry.__table__  # type: ignore[assignment]
@@ -28,9 +29,10 @@ def get_entry(session: Session, member_id: str, conversation_id: str) -> InboxEn
 def create_conversation(session: Session, *, conv_id: str, kind: str, a: str, b: str,
                         now: datetime, pair_key: str | None = None,
                         subject: str | None = None) -> None:
-    session.execute(insert(conversations).values(
-        id=conv_id, kind=kind, pair_key=pair_key, subject=subject, created_at=now))
-    session.execute(insert(inbox), [
+    conn = session.connection()
+    conn.execute(_NEW_CONVERSATION, {"id": conv_id, "kind": kind, "pair_key": pair_key,
+                                     "subject": subject, "created_at": now})
+    conn.execute(_NEW_ENTRY, [
         {"member_id": a, "conversation_id": conv_id, "other_id": b, "kind": kind,
          "archived": False, "unread_count": 0, "updated_at": now},
         {"member_id": b, "conversation_id": conv_id, "other_id": a, "kind": kind,
@@ -42,25 +44,36 @@ def add_message(session: Session, *, msg_id: str, conv_id: str, sender_id: str,
                 recipient_id: str, body: str, now: datetime) -> None:
     """Insert a message and bump both inbox rows: new activity brings the conversation back to
     both primary inboxes, and counts as unread for the recipient."""
-    session.execute(insert(messages).values(
-        id=msg_id, conversation_id=conv_id, sender_id=sender_id, body=body, created_at=now))
-    session.execute(update(conversations).where(conversations.c.id == conv_id)
-                    .values(last_message_id=msg_id))
-    session.execute(update(inbox).where(inbox.c.conversation_id == conv_id,
-                                        inbox.c.member_id == sender_id)
-                    .values(updated_at=now, archived=False))
-    session.execute(update(inbox).where(inbox.c.conversation_id == conv_id,
-                                        inbox.c.member_id == recipient_id)
-                    .values(updated_at=now, archived=False,
-                            unread_count=inbox.c.unread_count + 1))
+    conn = session.connection()
+    conn.execute(_NEW_MESSAGE, {"id": msg_id, "conversation_id": conv_id,
+                                "sender_id": sender_id, "body": body, "created_at": now})
+    conn.execute(_SET_LAST_MESSAGE, {"b_conv": conv_id, "b_msg": msg_id})
+    conn.execute(_BUMP_ENTRIES, {"b_conv": conv_id, "b_now": now, "b_sender": sender_id,
+                                 "b_recipient": recipient_id})
+
+
+# The send path's statements, built once: building a statement costs as much as running it.
+_NEW_CONVERSATION = insert(conversations)
+_NEW_ENTRY = insert(inbox)
+_NEW_MESSAGE = insert(messages)
+_SET_LAST_MESSAGE = (update(conversations).where(conversations.c.id == bindparam("b_conv"))
+                     .values(last_message_id=bindparam("b_msg")))
+# Both members' rows in one statement: two primary-key (member_id, conversation_id) probes.
+_BUMP_ENTRIES = (update(inbox).where(
+    inbox.c.member_id.in_([bindparam("b_sender"), bindparam("b_recipient")]),
+    inbox.c.conversation_id == bindparam("b_conv"))
+                 .values(updated_at=bindparam("b_now"), archived=False,
+                         unread_count=inbox.c.unread_count + case(
+                             (inbox.c.member_id == bindparam("b_recipient"), 1), else_=0)))
 
 
 def list_entries(session: Session, member_id: str, *, archived: bool, unread: bool,
                  kind: str | None, after: tuple[datetime, str] | None,
                  limit: int) -> list[Any]:
-    """Most recent activity first; keyset on (updated_at, conversation_id) over the
-    `ix_inbox_entries_list` index, so page N costs what page 1 costs."""
-    stmt = select(inbox).where(inbox.c.member_id == member_id, inbox.c.archived == archived)
+    """Inbox rows (`entry_rows`), most recent activity first; keyset on (updated_at,
+    conversation_id) over the `ix_inbox_entries_list` index, so page N costs what page 1
+    costs."""
+    stmt = _ENTRY_ROWS.where(inbox.c.member_id == member_id, inbox.c.archived == archived)
     if unread:
         stmt = stmt.where(inbox.c.unread_count > 0)
     if kind:
@@ -68,14 +81,41 @@ def list_entries(session: Session, member_id: str, *, archived: bool, unread: bo
     if after:
         stmt = stmt.where(keyset.before((inbox.c.updated_at, inbox.c.conversation_id), after))
     stmt = stmt.order_by(inbox.c.updated_at.desc(), inbox.c.conversation_id.desc()).limit(limit)
-    return list(session.execute(stmt))
+    return list(session.connection().execute(stmt))
 
 
-def get_conversations(session: Session, ids: list[str]) -> dict[str, Any]:
-    if not ids:
-        return {}
-    return {r.id: r for r in session.execute(select(conversations)
-                                             .where(conversations.c.id.in_(ids)))}
+def entry_row(session: Session, member_id: str, conversation_id: str) -> Any | None:
+    """One inbox row as `list_entries` returns them."""
+    return session.connection().execute(_ENTRY_ROWS.where(
+        inbox.c.member_id == member_id, inbox.c.conversation_id == conversation_id)).first()
+
+
+def _entry_rows() -> Select[Any]:
+    """An inbox row with everything a list shows, in one statement (primary-key joins): the
+    conversation, its last message, the other member (columns `m_*`) and the InMail that opened
+    it (`i_*`), instead of five queries and three kinds of ORM objects per page."""
+    inmails: Table = InMail.__table__  # type: ignore[assignment]
+    members: Table = Member.__table__  # type: ignore[assignment]
+    return (select(inbox, conversations.c.subject, conversations.c.last_message_id,
+                   messages.c.sender_id.label("last_sender_id"),
+                   messages.c.body.label("last_body"),
+                   messages.c.created_at.label("last_created_at"),
+                   *[members.c[name].label(f"m_{name}") for name in CARD_FIELDS],
+                   *[c.label(f"i_{c.key}") for c in inmails.c])
+            .join(conversations, conversations.c.id == inbox.c.conversation_id)
+            .join(members, members.c.id == inbox.c.other_id)
+            .outerjoin(messages, messages.c.id == conversations.c.last_message_id)
+            .outerjoin(inmails, inmails.c.conversation_id == inbox.c.conversation_id))
+
+
+_ENTRY_ROWS = _entry_rows()
+INMAIL_COLUMNS = tuple(c.key for c in InMail.__table__.columns)
+
+
+def columns(row: Any, prefix: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """The `prefix`ed columns of a joined row, unprefixed."""
+    mapping = row._mapping
+    return {name: mapping[prefix + name] for name in names}
 
 
 def get_messages_by_id(session: Session, ids: list[str]) -> dict[str, Any]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from inroad.models import CreditGrant, CreditLot, IdempotencyRecord, LedgerEntry, Member
@@ -10,9 +10,12 @@ from inroad.models import CreditGrant, CreditLot, IdempotencyRecord, LedgerEntry
 
 def live_lots(session: Session, member_id: str) -> list[CreditLot]:
     """Lots that still hold credits, first to expire first."""
-    return list(session.scalars(
-        select(CreditLot).where(CreditLot.member_id == member_id, CreditLot.remaining > 0)
-        .order_by(CreditLot.expires_at, CreditLot.created_at, CreditLot.id)))
+    return list(session.scalars(_LIVE_LOTS, {"b_member": member_id}))
+
+
+_LIVE_LOTS = (select(CreditLot)
+              .where(CreditLot.member_id == bindparam("b_member"), CreditLot.remaining > 0)
+              .order_by(CreditLot.expires_at, CreditLot.created_at, CreditLot.id))
 
 
 def ledger_page(session: Session, member_id: str, before_seq: int | None,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Float, and_, cast, exists, func, or_, select
+from sqlalchemy import Date, Float, Table, and_, cast, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -28,29 +29,33 @@ KEY = ("member_id", "day", "dim", "dim_value")
 def add_counts(session: Session, increments: Iterable[tuple[str, datetime, str, str,
                                                             Mapping[str, float]]]) -> None:
     """Add `{column: n}` to each (member_id, day, dim, dim_value) row, creating it at zero
-    first, in one `INSERT .. ON CONFLICT DO UPDATE SET x = x + excluded.x` statement, so
-    concurrent writers never lose an increment.
+    first, with `INSERT .. ON CONFLICT DO UPDATE SET x = x + excluded.x`, so concurrent writers
+    never lose an increment. One prepared statement for every call, run as an executemany (a
+    multi-row VALUES would be compiled afresh each time: 4 ms of a 20 ms send).
 
     Rows are written in primary-key order ("*" sorts first): every transaction takes these row
     locks in the same order, so two of them can wait for each other but never deadlock. Call it
     last in a transaction, after any other lock (member, InMail) is held."""
-    items = sorted(increments, key=lambda r: r[:4])
     rows = []
-    for member_id, day, dim, dim_value, deltas in items:
-        row: dict[str, Any] = {f: 0 for f in COUNT_FIELDS}
-        row["response_hours_total"] = 0.0
+    for member_id, day, dim, dim_value, deltas in sorted(increments, key=lambda r: r[:4]):
+        row: dict[str, Any] = dict(_ZEROS)
         row.update(deltas)
         row.update(member_id=member_id, day=day, dim=dim, dim_value=dim_value)
         rows.append(row)
-    if not rows:
-        return
-    columns = sorted({k for *_, deltas in items for k in deltas}) or ["sent"]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(InsightCount).values(rows)
-    stmt = stmt.on_conflict_do_update(
+    if rows:
+        session.connection().execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+_ZEROS: dict[str, Any] = {**{f: 0 for f in COUNT_FIELDS}, "response_hours_total": 0.0}
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    table: Table = InsightCount.__table__  # type: ignore[assignment]
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return stmt.on_conflict_do_update(
         index_elements=list(KEY),
-        set_={c: getattr(InsightCount, c) + getattr(stmt.excluded, c) for c in columns})
-    session.execute(stmt)
+        set_={c: table.c[c] + stmt.excluded[c] for c in _ZEROS})
 
 
 _COLUMNS = [getattr(InsightCount, f) for f in COUNT_FIELDS]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, case, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from inroad.models import AuthToken, Block, Connection, ContactStop, Member
@@ -27,10 +29,16 @@ def get_member_by_email(session: Session, email: str) -> Member | None:
 def lock_member(session: Session, member_id: str) -> Member | None:
     """Load a member holding its row lock until commit (PostgreSQL). SQLite write transactions
     already hold the database's write lock (`BEGIN IMMEDIATE`)."""
-    stmt = select(Member).where(Member.id == member_id).execution_options(populate_existing=True)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+    pg = session.get_bind().dialect.name == "postgresql"
+    return session.scalar(_LOCK_PG if pg else _LOCK, {"b_id": member_id})
+
+
+_LOCK = (select(Member).where(Member.id == bindparam("b_id"))
+         .execution_options(populate_existing=True))
+# FOR NO KEY UPDATE: rows that reference the member (inbox entries, messages) take a key-share
+# lock on it, which FOR UPDATE would block: two members writing to each other deadlocked.
+# Member ids never change, so the weaker lock still orders every `lock_member` caller.
+_LOCK_PG = _LOCK.with_for_update(key_share=True)
 
 
 def search_members(session: Session, q: str, after: tuple[str, str] | None,
@@ -47,6 +55,15 @@ def search_members(session: Session, q: str, after: tuple[str, str] | None,
 
 def get_token(session: Session, token_hash: str) -> AuthToken | None:
     return session.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash))
+
+
+def token_member(session: Session, token_hash: str, now: datetime) -> Member | None:
+    """The member holding an unexpired token: one prepared statement, on every request."""
+    return session.scalar(_TOKEN_MEMBER, {"b_hash": token_hash, "b_now": now})
+
+
+_TOKEN_MEMBER = select(Member).join(AuthToken, AuthToken.member_id == Member.id).where(
+    AuthToken.token_hash == bindparam("b_hash"), AuthToken.expires_at > bindparam("b_now"))
 
 
 def delete_token(session: Session, token_hash: str) -> None:
@@ -86,6 +103,36 @@ def is_blocked_either_way(session: Session, a: str, b: str) -> bool:
             and_(Block.member_id == b, Block.blocked_id == a),
         ))
     ) != 0
+
+
+class Relation(NamedTuple):
+    connected: bool
+    shared: int  # 0 when connected: not counted
+    blocked_either_way: bool
+    stopped: bool  # b asked a to stop contacting them
+
+
+def relation(session: Session, a: str, b: str) -> Relation:
+    """Everything the delivery rules ask about a pair, in one prepared statement of four index
+    lookups (four statements cost four round trips through SQLAlchemy on every send)."""
+    row = session.connection().execute(_RELATION, {"b_a": a, "b_b": b}).one()
+    return Relation(bool(row[0]), int(row[1]), bool(row[2]), bool(row[3]))
+
+
+def _relation_statement() -> Select[Any]:
+    a, b = bindparam("b_a", type_=String()), bindparam("b_b", type_=String())
+    connected = exists().where(Connection.member_id == a, Connection.other_id == b)
+    mine = select(Connection.other_id).where(Connection.member_id == a)
+    shared = (select(func.count()).select_from(Connection)
+              .where(Connection.member_id == b, Connection.other_id.in_(mine))
+              .scalar_subquery())
+    blocked = exists().where(or_(and_(Block.member_id == a, Block.blocked_id == b),
+                                 and_(Block.member_id == b, Block.blocked_id == a)))
+    stopped = exists().where(ContactStop.member_id == b, ContactStop.stopped_id == a)
+    return select(connected, case((connected, 0), else_=shared), blocked, stopped)
+
+
+_RELATION = _relation_statement()
 
 
 def has_stopped(session: Session, recipient_id: str, sender_id: str) -> bool:

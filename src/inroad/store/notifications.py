@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, and_, exists, or_, select, update
@@ -36,9 +37,16 @@ def add_email(session: Session, **values: Any) -> bool:
     """Queue one email; with a `dedupe_key` already queued, nothing happens. Returns whether a
     row was added."""
     # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
-    return session.execute(_insert(session, outbox).values(**values)
-                           .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                           .returning(outbox.c.id)).first() is not None
+    conn = session.connection()
+    return conn.execute(_add_email(conn.dialect.name), values).first() is not None
+
+
+@cache
+def _add_email(dialect: str) -> Any:
+    """Built once per dialect: it runs inside every InMail send."""
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(outbox)
+    return (insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(outbox.c.id))
 
 
 def _due(now: datetime, max_attempts: int) -> Any:

@@ -15,14 +15,16 @@ from inroad.services import accounts
 bearer = HTTPBearer(auto_error=False, description="Token from signup or login")
 
 
-def get_ctx(request: Request) -> Context:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, and each hop there costs more than the function itself.
+async def get_ctx(request: Request) -> Context:
     return request.app.state.ctx
 
 
 Ctx = Annotated[Context, Depends(get_ctx)]
 
 
-def bearer_token(
+async def bearer_token(
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> str:
     if creds is None or not creds.credentials:
@@ -34,7 +36,7 @@ def current_member(ctx: Ctx, token: Annotated[str, Depends(bearer_token)]) -> Me
     return accounts.authenticate(ctx, token)
 
 
-def current_admin(member: Annotated[Member, Depends(current_member)]) -> Member:
+async def current_admin(member: Annotated[Member, Depends(current_member)]) -> Member:
     if not member.is_admin:
         raise Forbidden("Admins only.")
     return member

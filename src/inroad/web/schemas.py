@@ -8,6 +8,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from inroad.domain.accounts import MemberCard
 from inroad.models import Member
 
 T = TypeVar("T")
@@ -362,7 +363,8 @@ class ClockOut(BaseModel):
     now: datetime
 
 
-def member_out(m: Member, degree: int | None = None, shared: int | None = None) -> MemberOut:
+def member_out(m: Member | MemberCard, degree: int | None = None,
+               shared: int | None = None) -> MemberOut:
     return MemberOut(
         id=m.id,
         full_name=m.full_name,

@@ -123,6 +123,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(TEMPLATES))
     env = t.env
+    env.auto_reload = False  # templates ship in the package: no stat() per include
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(initials=initials, hue=avatar_hue, money=money, signed=signed,

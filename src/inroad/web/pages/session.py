@@ -73,8 +73,12 @@ class WebSession:
     csrf: str
 
 
-def get_ctx(request: Request) -> Context:
+def context_of(request: Request) -> Context:
     return request.app.state.ctx
+
+
+async def get_ctx(request: Request) -> Context:  # no I/O: no thread-pool hop (web/deps.py)
+    return context_of(request)
 
 
 Ctx = Annotated[Context, Depends(get_ctx)]
@@ -94,7 +98,8 @@ def optional_session(request: Request, ctx: Ctx) -> WebSession | None:
     return load_session(ctx, request.cookies.get(SESSION_COOKIE))
 
 
-def web_session(session: Annotated[WebSession | None, Depends(optional_session)]) -> WebSession:
+async def web_session(
+        session: Annotated[WebSession | None, Depends(optional_session)]) -> WebSession:
     if session is None:
         raise LoginRequired
     return session
@@ -111,7 +116,7 @@ async def read_form(request: Request) -> dict[str, str]:
 Form = Annotated[dict[str, str], Depends(read_form)]
 
 
-def checked_session(request: Request, form: Form,
+async def checked_session(request: Request, form: Form,
                     session: Annotated[WebSession, Depends(web_session)]) -> WebSession:
     """The signed-in member, for a state-changing request whose CSRF token matches."""
     sent = form.get("csrf_token") or request.headers.get("x-csrf-token") or ""
@@ -139,7 +144,7 @@ def check_anonymous_csrf(request: Request, form: Mapping[str, str]) -> None:
 def set_anonymous_csrf(response: Response, request: Request, value: str) -> None:
     if request.cookies.get(CSRF_COOKIE) != value:
         response.set_cookie(CSRF_COOKIE, value, httponly=True, samesite="lax",
-                            secure=get_ctx(request).settings.secure_cookies, path="/")
+                            secure=context_of(request).settings.secure_cookies, path="/")
 
 
 def start_session(response: Response, ctx: Context, token: str) -> None:
@@ -200,7 +205,7 @@ def render(request: Request, name: str, context: Mapping[str, Any] | None = None
            session: WebSession | None = None, status: int = 200,
            headers: Mapping[str, str] | None = None) -> HTMLResponse:
     """A full page: the layout needs the member, CSRF token, unread badge and flash notice."""
-    ctx = get_ctx(request)
+    ctx = context_of(request)
     base: dict[str, Any] = {
         "me": session.member if session else None,
         "csrf": session.csrf if session else None,
@@ -220,7 +225,7 @@ def fragment(request: Request, name: str, context: Mapping[str, Any], *,
              status: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     """A piece of a page for htmx: no layout."""
     response = request.app.state.templates.TemplateResponse(
-        request, name, {"now": get_ctx(request).now(), **context}, status_code=status)
+        request, name, {"now": context_of(request).now(), **context}, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -272,7 +277,7 @@ def _title(code: str) -> str:
 
 
 async def _error_page(request: Request, status: int, title: str, message: str) -> Response:
-    ctx = get_ctx(request)
+    ctx = context_of(request)
     session = await run_in_threadpool(load_session, ctx, request.cookies.get(SESSION_COOKIE))
     if is_htmx(request):
         return await run_in_threadpool(
