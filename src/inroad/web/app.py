@@ -9,6 +9,8 @@ from pathlib import Path
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from inroad import __version__, duties
@@ -49,7 +51,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
         db.dispose()
 
     app = FastAPI(title="Inroad API", version=__version__, lifespan=lifespan,
-                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     app.state.ctx = ctx
     app.state.broker = broker
     errors.install(app)
@@ -62,6 +64,14 @@ def create_app(settings: Settings, clock: Clock | None = None,
     app.state.templates = pages.templates()
     app.include_router(pages.router())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        # Swagger UI from our own static folder: the CSP allows no other origin.
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="Inroad API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="data:,")
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
