@@ -26,9 +26,8 @@ What one run does (bench/README.md, "Crash safety", says more):
    killed server held expire), the outbox drains, the server stops, and the checks run on the
    database directly (SQLAlchemy, `inroad.models`). Exit status 1 if any check fails.
 
-The test clock is in-process memory in the server: a restarted server starts at real time again.
-The script keeps the total it advanced and advances the new server by as much before any client
-request goes out (see the report printed at the end).
+The test clock's offset is kept in the database (`services/clock_state`), so a restarted server
+goes on at the time the killed one had reached.
 """
 
 from __future__ import annotations
@@ -187,8 +186,7 @@ class Server:
         self.cwd = data_dir
         self.proc: subprocess.Popen[bytes] | None = None
         self.up = threading.Event()  # clients send only while set
-        self.clock_hours = 0.0  # the total the test clock was advanced, restored on restart
-        self.starts: list[float] = []  # seconds from Popen to ready, with the clock restored
+        self.starts: list[float] = []  # seconds from Popen to ready
         self.kills: list[float] = []  # time.monotonic() of each SIGKILL
 
     @property
@@ -214,8 +212,6 @@ class Server:
             if time.monotonic() > deadline:
                 raise SystemExit(f"server not ready within 120 s; see {self.log}")
             time.sleep(0.1)
-        if self.clock_hours:
-            self._advance(self.clock_hours)
         self.starts.append(time.monotonic() - started)
         self.up.set()
 
@@ -247,10 +243,8 @@ class Server:
         return datetime.fromisoformat(r.json()["now"].replace("Z", "+00:00"))
 
     def advance(self, hours: float) -> datetime:
-        """Move the clock (main thread only, server up). Remembered for the next restart."""
-        now = self._advance(hours)
-        self.clock_hours += hours
-        return now
+        """Move the clock (main thread only, server up); the server keeps it across restarts."""
+        return self._advance(hours)
 
     def now(self) -> datetime:
         return self._advance(0)
@@ -967,7 +961,7 @@ def summary_lines(args: argparse.Namespace, stats: Stats, checks: list[Check],
         ("kills (SIGKILL, process group)", str(args.kills)),
         ("load", f"{args.seconds:.0f} s with the server up, {args.threads} threads, "
                  f"{load_wall:.0f} s wall"),
-        ("restart to ready (+ clock restored)",
+        ("restart to ready",
          f"mean {sum(restarts) / len(restarts):.1f} s, max {max(restarts):.1f} s"
          if restarts else "-"),
         ("requests sent", f"{attempts:,}"),

@@ -18,14 +18,18 @@ class Clock:
 class TestClock(Clock):
     __test__ = False  # not a pytest test class
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self._offset = timedelta(0)
+    def __init__(self, start: datetime | None = None, offset: timedelta = timedelta(0)) -> None:
+        self._offset = offset
         self._start = start
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
         base = self._start if self._start is not None else datetime.now(UTC)
         return base + self._offset
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
 
     def advance(self, delta: timedelta) -> datetime:
         with self._lock:

@@ -31,3 +31,21 @@ def test_json_logging_leaves_access_lines_off():
     logs.configure()
     assert logging.getLogger("uvicorn.access").propagate is False
     assert logging.getLogger("uvicorn.error").propagate is True
+
+
+def test_a_restarted_test_clock_server_keeps_its_time(settings, db) -> None:
+    """`serve --test-clock`: the offset lives in the database, so a restart (or a crash) goes
+    on at the moved time instead of jumping back to the real one."""
+    from datetime import UTC, datetime
+
+    from fastapi.testclient import TestClient
+
+    from inroad.web.app import create_app
+
+    with TestClient(create_app(settings, migrate=False)) as first:
+        moved = first.post("/api/v1/test-clock/advance", json={"days": 40}).json()["now"]
+    with TestClient(create_app(settings, migrate=False)) as second:
+        again = second.post("/api/v1/test-clock/advance", json={"hours": 0}).json()["now"]
+    gap = datetime.fromisoformat(again) - datetime.fromisoformat(moved)
+    assert 0 <= gap.total_seconds() < 60
+    assert (datetime.fromisoformat(again) - datetime.now(UTC)).days >= 39

@@ -20,6 +20,7 @@ from inroad.context import Context
 from inroad.db import Database
 from inroad.events.broker import make_broker
 from inroad.migrate import upgrade
+from inroad.services import clock_state
 from inroad.web import api, errors, metrics, pages
 from inroad.web.middleware import BodyLimit, SecurityHeaders
 from inroad.web.schemas import ERROR_RESPONSES, ClockAdvanceIn, ClockOut
@@ -32,7 +33,8 @@ def create_app(settings: Settings, clock: Clock | None = None,
     db = Database(settings.database_url)
     if migrate:
         upgrade(db.engine)
-    clock = clock or (TestClock() if settings.test_clock else Clock())
+    if clock is None:
+        clock = TestClock(offset=clock_state.saved_offset(db)) if settings.test_clock else Clock()
     broker = make_broker(settings.redis_url)
     ctx = Context(settings=settings, db=db, clock=clock, publish=broker.publish)
     runner = (duties.DutyRunner(ctx, settings.duty_interval_seconds)
@@ -60,7 +62,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
         from inroad.web.api import bench
         app.include_router(bench.router)
     if isinstance(clock, TestClock):
-        app.include_router(_test_clock_router(clock))
+        app.include_router(_test_clock_router(clock, db))
     app.state.templates = pages.templates()
     app.include_router(pages.router())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -88,11 +90,13 @@ def create_app(settings: Settings, clock: Clock | None = None,
     return app
 
 
-def _test_clock_router(clock: TestClock) -> APIRouter:
+def _test_clock_router(clock: TestClock, db: Database) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["test clock"], responses=ERROR_RESPONSES)
 
     @router.post("/test-clock/advance", response_model=ClockOut)
     def advance(body: ClockAdvanceIn) -> ClockOut:
-        return ClockOut(now=clock.advance(timedelta(days=body.days, hours=body.hours)))
+        now = clock.advance(timedelta(days=body.days, hours=body.hours))
+        clock_state.save_offset(db, clock.offset)  # survives a restart
+        return ClockOut(now=now)
 
     return router
