@@ -197,7 +197,7 @@ class Message(Base):
 class InMail(Base):
     __tablename__ = "inmails"
     __table_args__ = (
-        Index("ix_inmails_sender", "sender_id", "sent_at", "id"),
+        Index("ix_inmails_sender", "sender_id", "sent_at", "id", "responded_at"),
         Index("ix_inmails_recipient", "recipient_id", "sent_at", "id"),
         Index("ix_inmails_pair", "sender_id", "recipient_id", "sent_at"),
     )

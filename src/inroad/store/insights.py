@@ -94,9 +94,9 @@ def counts_by_value(session: Session, member_id: str, first: datetime, last: dat
 def response_hours(session: Session, sender_id: str, first: datetime,
                    end: datetime) -> list[tuple[date, float]]:
     """(day sent, hours to the response) of the sender's InMails sent in [first, end) that got a
-    response: an index range on ix_inmails_sender plus a row lookup each (responded_at is not
-    in the index). The database computes the hours and the day, so each row crosses as a short
-    string or date and a float, with no per-row type processing (bench/insights_bench.py)."""
+    response: an index-only range on ix_inmails_sender (it holds responded_at). The database
+    computes the hours and the day, so each row crosses as a short string or date and a float,
+    with no per-row type processing (bench/insights_bench.py)."""
     if session.get_bind().dialect.name == "postgresql":
         day: ColumnElement[Any] = cast(InMail.sent_at, Date)
         # EXTRACT gives numeric (Decimal in Python); double precision arrives as a float.
