@@ -65,9 +65,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 65536
     max_body_bytes: int = 1_000_000
     # Threads that run the (blocking) request handlers. Handlers are mostly CPU under one GIL:
-    # 40 threads (AnyIO's default) only add GIL hand-offs; a few keep a slow query from
-    # blocking the rest. Measured in bench/RESULTS.md ("threads").
-    request_threads: int = Field(default=8, ge=1, le=200)
+    # more threads only add GIL hand-offs (inbox page at concurrency 32: 3.6 ms of CPU with 1
+    # thread, ~7 ms with 4-8, 10 ms with AnyIO's default 40); a few keep one slow request (a
+    # sign-in's argon2) from holding up the rest. See docs/decisions.md.
+    request_threads: int = Field(default=4, ge=1, le=200)
     # `POST /api/v1/bench/echo` for bench/run.py; never in production.
     bench_endpoints: bool = False
     log_format: str = "json"  # json | text
