@@ -1,6 +1,6 @@
-"""Time-based duties (grants, expiry, the end of timed restrictions; later reminders and the
-email outbox). Each is idempotent and safe on several processes at once, so `serve` can run
-them in-process and `inroad worker` can run them anywhere."""
+"""Time-based duties (grants, expiry, the end of timed restrictions, InMail reminders, the
+email outbox, stale rate-limit windows). Each is idempotent and safe on several processes at
+once, so `serve` can run them in-process and `inroad worker` can run them anywhere."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 
 from inroad.context import Context
-from inroad.services import credits, notifications, standing
+from inroad.services import credits, notifications, ratelimit, standing
 
 log = logging.getLogger("inroad.duties")
 
@@ -20,6 +20,7 @@ DUTIES: tuple[Callable[[Context, int], int], ...] = (
     standing.lift_due_restrictions,
     notifications.send_inmail_reminders,  # before the outbox: its emails go out this round
     notifications.send_due_emails,
+    ratelimit.prune,
 )
 
 

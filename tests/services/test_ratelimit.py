@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from inroad import duties
 from inroad.context import Context
 from inroad.domain.errors import Refused, Unauthorized
 from inroad.models import InMail, InMailRejection, RateCounter
@@ -39,11 +40,11 @@ def test_counter_upsert_counts_and_prunes_old_windows(ctx):
         == now
 
 
-def test_prune_deletes_every_stale_window(ctx):
+def test_the_duties_delete_every_stale_window(ctx):
     with ctx.db.write() as s:
         ratelimit.hit(s, ratelimit.day_window("a", ctx.now() - timedelta(days=5)))
         ratelimit.hit(s, ratelimit.day_window("b", ctx.now()))
-    assert ratelimit.prune(ctx) == 1
+    assert duties.run_once(ctx) >= 1
     with ctx.db.read() as s:
         assert list(s.scalars(select(RateCounter.key))) == ["b"]
 

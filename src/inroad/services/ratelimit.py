@@ -91,10 +91,10 @@ _CURRENT = select(RateCounter.count).where(RateCounter.key == bindparam("b_key")
                                            RateCounter.window_start == bindparam("b_start"))
 
 
-def prune(ctx: Context, before: datetime | None = None) -> int:
-    """Delete every counter window that started before `before` (default: a day ago), for a
-    periodic duty; `hit` already prunes the keys it touches."""
-    cutoff = before or ctx.now() - KEEP
+def prune(ctx: Context, _batch: int = 0) -> int:
+    """Delete every counter window that started over a day ago: a time-based duty (`duties`),
+    for keys no one hits again (`hit` prunes the keys it touches)."""
+    cutoff = ctx.now() - KEEP
     with ctx.db.write() as s:
         result = s.execute(delete(RateCounter).where(RateCounter.window_start < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
