@@ -212,7 +212,8 @@ def test_moderation_queue_and_standing(signup, admin):
     r = sam.post("/api/v1/inmails/preflight", json={"to_member_id": signup("Tess").id})
     assert r.json()["code"] == "account_restricted"
     assert rita.get("/api/v1/me/standing").json() == {
-        "status": "active", "strikes": 0, "restricted_until": None, "history": []}
+        "status": "active", "strikes": 0, "restricted_until": None, "history": [],
+        "low_response_warned_at": None, "inmail_capped_until": None}
 
 
 def test_appeals(signup, admin, client):
@@ -405,3 +406,23 @@ def test_partials_for_other_pages(app):
     assert 'action="/members/B1/block"' in html and "data-confirm" in html
     assert 'action="/settings/blocked/B1/unblock"' in block.render(member=member, csrf="tok",
                                                                    blocked=True)
+
+
+def test_standing_page_explains_a_low_response_cap(app, signup, db, clock) -> None:
+    from datetime import timedelta
+
+    from inroad.models import Member
+    from tests.api.test_account_pages import browser
+
+    sam = signup("Sam Sender")
+    page = browser(app, sam.me["email"])
+    assert "Few members answered" not in page.get("/standing").text
+    with db.write() as s:
+        member = s.get(Member, sam.me["id"])
+        assert member is not None
+        member.low_response_warned_at = clock.now() - timedelta(days=1)
+        member.inmail_capped_until = clock.now() + timedelta(days=13)
+    html = page.get("/standing").text
+    assert "you can send 10 InMails a day until" in html
+    shown = sam.get("/api/v1/me/standing").json()
+    assert shown["inmail_capped_until"] and shown["low_response_warned_at"]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from inroad.context import Context
 from inroad.domain.errors import Refused
 from inroad.models import InMailBand, InMailRejection, InMailSignature, Member, Strike
-from inroad.services import accounts, credits, inmail
+from inroad.services import accounts, credits, inmail, standing
 from tests import factories as f
 
 PITCH = ("Hi {name}, I came across your profile and was impressed by your background in "
@@ -202,12 +202,19 @@ def test_low_response_rate_warns_then_caps(ctx, clock):
         inmail.send(lowctx, sam.id, p.id, "Hi", personal(i, p.full_name))
     me = accounts.get_me(lowctx, sam.id)
     assert me.low_response_warned_at == clock.now() and me.inmail_capped_until is None
+    assert ("standing.changed", {"low_response": "warn"}) in [
+        (e, d) for m, e, d in ctx.publish if m == sam.id]
     inmail.send(lowctx, sam.id, people[6].id, "Hi", personal(6, "x"))  # same day: no cap
     assert accounts.get_me(lowctx, sam.id).inmail_capped_until is None
     clock.advance(timedelta(days=1))
     inmail.send(lowctx, sam.id, people[7].id, "Hi", personal(7, "x"))
     me = accounts.get_me(lowctx, sam.id)
     assert me.inmail_capped_until == clock.now() + timedelta(days=14)
+    assert [d for m, e, d in ctx.publish if m == sam.id and e == "standing.changed"] == [
+        {"low_response": "warn"}, {"low_response": "cap"}]
+    shown = standing.get_standing(lowctx, sam.id)
+    assert shown.inmail_capped_until == me.inmail_capped_until
+    assert shown.low_response_warned_at is not None
     inmail.send(lowctx, sam.id, people[8].id, "Hi", personal(8, "x"))  # 2nd today: the cap
     with pytest.raises(Refused) as err:
         inmail.send(lowctx, sam.id, people[9].id, "Hi", personal(9, "x"))

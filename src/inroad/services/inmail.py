@@ -154,6 +154,7 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
     now = ctx.now()
     body_hash = request_hash(json.dumps([to_id, subject, body, purpose]).encode())
     refusal: ComplianceResult | None = None
+    low_response: str | None = None
     im: InMail | None = None
     balance = 0
     try:
@@ -205,7 +206,7 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
                                              recipient.full_name, body, now,
                                              recipient.company or "")
                 s.flush()  # the low-response count includes this InMail
-                compliance.review_response_rate(ctx, s, sender, now)
+                low_response = compliance.review_response_rate(ctx, s, sender, now)
                 balance = sender.credit_balance
                 if idempotency_key:
                     idempotency.remember(s, sender_id, "inmail", idempotency_key, body_hash, 201,
@@ -221,6 +222,8 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
                                            "conversation_id": im.conversation_id})
     if im.cost:
         ctx.publish(sender_id, "credits.changed", {"balance": balance})
+    if low_response:  # the sender's standing page explains the warning or the cap
+        ctx.publish(sender_id, "standing.changed", {"low_response": low_response})
     return as_seen_by(im, sender_id), balance
 
 

@@ -6,7 +6,7 @@ A member reads their own standing and appeals a strike here; moderators decide a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -92,6 +92,9 @@ class Standing:
     strikes: int  # non-voided strikes in the ladder's window (30 days)
     restricted_until: datetime | None
     history: list[StrikeView]
+    # The low-response rule (SPEC §4): a warning given within its window, and a daily cap.
+    low_response_warned_at: datetime | None = None
+    inmail_capped_until: datetime | None = None
 
 
 def get_standing(ctx: Context, member_id: str) -> Standing:
@@ -103,21 +106,26 @@ def get_standing(ctx: Context, member_id: str) -> Standing:
         if member is None:
             raise NotFound("No such member.")
         if not rules.restriction_over(member.status, member.restricted_until, now):
-            return _standing(s, member, now)
+            return _standing(ctx, s, member, now)
     with ctx.db.write() as s:
         member = members_store.lock_member(s, member_id)
         if member is None:
             raise NotFound("No such member.")
         lift_if_due(member, now)
-        return _standing(s, member, now)
+        return _standing(ctx, s, member, now)
 
 
-def _standing(s: Session, member: Member, now: datetime) -> Standing:
+def _standing(ctx: Context, s: Session, member: Member, now: datetime) -> Standing:
     strikes = safety_store.list_strikes(s, member.id, HISTORY_LIMIT)
     appeals = safety_store.appeals_for_strikes(s, [x.id for x in strikes])
     history = [strike_view(x, appeals.get(x.id)) for x in strikes]
     recent = safety_store.count_recent_strikes(s, member.id, now - rules.LADDER_WINDOW)
-    return Standing(member.status, recent, member.restricted_until, history)
+    window = timedelta(days=ctx.settings.low_response_window_days)
+    warned = member.low_response_warned_at
+    capped = member.inmail_capped_until
+    return Standing(member.status, recent, member.restricted_until, history,
+                    warned if warned is not None and warned > now - window else None,
+                    capped if capped is not None and capped > now else None)
 
 
 def strike_view(strike: Strike, appeal: Appeal | None) -> StrikeView:

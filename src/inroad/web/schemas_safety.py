@@ -122,6 +122,8 @@ class StandingOut(BaseModel):
     strikes: int
     restricted_until: datetime | None
     history: list[StrikeOut]
+    low_response_warned_at: datetime | None = None  # warned within the last 14 days
+    inmail_capped_until: datetime | None = None  # InMails per day capped until then
 
 
 class AppealOut(BaseModel):
@@ -179,7 +181,9 @@ def strike_out(v: StrikeView) -> StrikeOut:
 
 def standing_out(v: Standing) -> StandingOut:
     return StandingOut(status=v.status, strikes=v.strikes, restricted_until=v.restricted_until,
-                       history=[strike_out(x) for x in v.history])
+                       history=[strike_out(x) for x in v.history],
+                       low_response_warned_at=v.low_response_warned_at,
+                       inmail_capped_until=v.inmail_capped_until)
 
 
 def appeal_out(a: Appeal) -> AppealOut:

@@ -196,7 +196,8 @@ def standing_page(request: Request, ctx: Context, session: WebSession, status: i
                   **extra: Any) -> Response:
     context = {"section": "settings", "tab": "standing",
                "standing": standing.get_standing(ctx, session.member.id),
-               "appeal_for": None, "appeal_text": "", "errors": {}, **extra}
+               "appeal_for": None, "appeal_text": "", "errors": {},
+               "low_response_cap": ctx.settings.low_response_cap_per_day, **extra}
     return _render(request, "safety/standing.html", context, session, status)
 
 
