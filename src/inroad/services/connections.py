@@ -54,6 +54,12 @@ def respond(ctx: Context, member_id: str, request_id: str, action: str) -> Conne
     return req
 
 
+def pending_request(ctx: Context, member_id: str, other_id: str) -> ConnectionRequest | None:
+    """The request waiting between the two members, in either direction (at most one)."""
+    with ctx.db.read() as s:
+        return store.pending_between(s, member_id, other_id)
+
+
 def list_requests(ctx: Context, member_id: str, direction: str, status: str | None,
                   after_id: str | None, limit: int) -> list[tuple[ConnectionRequest, Member]]:
     """Requests with the member on the other side of each."""

@@ -27,18 +27,12 @@ router = APIRouter(route_class=PageRoute)
 
 PROFILE_FIELDS = ("full_name", "headline", "title", "company", "location", "industry")
 SEARCH_PAGE = 20
-# Pending requests are looked up among the member's most recent ones.
-PENDING_SCAN = 100
-
-
 def _pending(ctx: Context, me: str, other: str) -> str | None:
     """`outgoing` or `incoming` when a request between the two is waiting, with its id."""
-    for direction in ("outgoing", "incoming"):
-        for req, member in connections.list_requests(ctx, me, direction, "pending", None,
-                                                     PENDING_SCAN):
-            if member.id == other:
-                return f"{direction}:{req.id}"
-    return None
+    req = connections.pending_request(ctx, me, other)
+    if req is None:
+        return None
+    return f"{'outgoing' if req.from_member_id == me else 'incoming'}:{req.id}"
 
 
 def profile_page(request: Request, ctx: Context, session: WebSession, member_id: str,
