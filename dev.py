@@ -3,6 +3,7 @@
 
     python3 dev.py demo [args...]     install runtime deps into .venv, then `inroad demo args...`
     python3 dev.py test [args...]     install runtime + test deps, then run pytest with args...
+    python3 dev.py bench [args...]    the same environment, then `bench/run.py args...` (needs wrk)
 
 The virtual environment lives in `.venv` next to this file. Pinned dependencies come from
 `requirements/lock.txt` (runtime) and `requirements/lock-test.txt` (runtime + test); they are
@@ -141,8 +142,16 @@ def run_test(args: list[str]) -> None:
     sys.exit(code)
 
 
+def run_bench(args: list[str]) -> None:
+    if shutil.which("wrk") is None:
+        die("the benchmark drives the server with wrk: install it first (Debian: apt-get install wrk)")
+    ensure_env("test")
+    os.chdir(ROOT)
+    sys.exit(subprocess.call([str(PY), str(ROOT / "bench" / "run.py"), *args]))
+
+
 def main(argv: list[str]) -> None:
-    commands = {"demo": run_demo, "test": run_test}
+    commands = {"demo": run_demo, "test": run_test, "bench": run_bench}
     if not argv or argv[0] not in commands:
         print(__doc__.strip(), file=sys.stderr)
         sys.exit(0 if argv and argv[0] in ("-h", "--help", "help") else 2)
