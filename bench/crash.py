@@ -39,7 +39,6 @@ import email
 import os
 import platform
 import random
-import re
 import shlex
 import signal
 import socket
@@ -64,6 +63,9 @@ from sqlalchemy.engine import make_url
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(BENCH))
+
+import results  # noqa: E402
 
 from inroad.db import Database, normalize_url  # noqa: E402
 from inroad.domain import credits as credit_rules  # noqa: E402
@@ -996,7 +998,6 @@ def summary_lines(args: argparse.Namespace, stats: Stats, checks: list[Check],
 
 def record(args: argparse.Namespace, lines: list[tuple[str, str]], checks: list[Check],
            machine_text: str) -> None:
-    path = BENCH / "RESULTS.md"
     heading = "## Crash safety"
     command = "python bench/crash.py " + shlex.join(sys.argv[1:])
     block = [f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — `{command}`", "",
@@ -1005,19 +1006,10 @@ def record(args: argparse.Namespace, lines: list[tuple[str, str]], checks: list[
     block += [f"| {k} | {v.replace('|', '/')} |" for k, v in lines]
     block += ["", "Checks:", ""]
     block += [f"* {'PASS' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in checks]
-    text_block = "\n".join(block) + "\n"
-    current = path.read_text() if path.exists() else "# Benchmark results\n"
-    if heading not in current:
-        intro = (f"\n{heading}\n\nWritten by `bench/crash.py --record` (see bench/README.md, "
-                 "\"Crash safety\"): the server SIGKILLed at random moments under load and "
-                 "restarted, then the database checked. One block per run, newest last.\n")
-        path.write_text(current.rstrip("\n") + "\n" + intro + "\n" + text_block)
-        return
-    start = current.index(heading) + len(heading)
-    nxt = re.search(r"^## ", current[start:], re.M)
-    end = start + nxt.start() if nxt else len(current)
-    new = current[:end].rstrip("\n") + "\n\n" + text_block
-    path.write_text(new + ("\n" + current[end:] if nxt else ""))
+    results.append_block(
+        heading, "Written by `bench/crash.py --record` (see bench/README.md, \"Crash safety\"): "
+        "the server SIGKILLed at random moments under load and restarted, then the database "
+        "checked. One block per run, newest last.", "\n".join(block) + "\n")
 
 
 def main() -> int:

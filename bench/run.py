@@ -47,6 +47,7 @@ sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402
 import dataset  # noqa: E402
+import results  # noqa: E402
 
 PYTHON = sys.executable
 WRK = "/usr/bin/wrk"
@@ -895,24 +896,12 @@ def growth_lines(growth: dict[str, dict[str, dict[str, float]]]) -> list[str]:
 
 
 def append_results(text: str) -> None:
-    """Add this run under "## Throughput and latency" in bench/RESULTS.md: the section is
-    created at the end of the file once; later runs go at the end of that section, before
-    any section another engineer added after it."""
-    path = BENCH / "RESULTS.md"
-    heading = "## Throughput and latency"
-    current = path.read_text() if path.exists() else "# Benchmark results\n"
-    if heading not in current:
-        intro = (f"\n{heading}\n\nWritten by `bench/run.py` (see bench/README.md): one block per "
-                 "run, newest last. Ratios are to the bare JSON POST (`POST /api/v1/bench/echo`) "
-                 "measured in the same run; they are what to compare across runs on this noisy, "
-                 "shared machine.\n")
-        path.write_text(current.rstrip("\n") + "\n" + intro + "\n" + text)
-        return
-    start = current.index(heading) + len(heading)
-    nxt = re.search(r"^## ", current[start:], re.M)
-    end = start + nxt.start() if nxt else len(current)
-    section = current[:end].rstrip("\n") + "\n\n" + text
-    path.write_text(section + ("\n" + current[end:] if nxt else ""))
+    """Add this run under "## Throughput and latency" in bench/RESULTS.md."""
+    results.append_block(
+        "## Throughput and latency",
+        "Written by `bench/run.py` (see bench/README.md): one block per run, newest last. Ratios "
+        "are to the bare JSON POST (`POST /api/v1/bench/echo`) measured in the same run; they "
+        "are what to compare across runs on this noisy, shared machine.", text)
 
 
 def markdown(results: list[Result], echo_first: list[Result], echo_last: list[Result],

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,23 @@ from fastapi.testclient import TestClient
 from inroad.web.app import create_app
 
 _n = itertools.count(1)
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "no csrf_token field on the page"
+    return match.group(1)
+
+
+def browser(app: Any, email: str, password: str = "0123456789") -> TestClient:
+    """A signed-in browser (its own cookie jar), through the sign-in form."""
+    c = TestClient(app, follow_redirects=False)
+    page = c.get("/login")
+    r = c.post("/login", data={"csrf_token": csrf_of(page.text), "email": email,
+                               "password": password})
+    assert r.status_code == 303, r.text
+    return c
 
 
 @pytest.fixture

@@ -7,27 +7,12 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import connect, premium
+from tests.api.conftest import browser, connect, csrf_of, premium
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CURRENT = re.compile(r'class="session session-current" id="session-([^"]+)"')
 PASSWORD = "0123456789"
 
 
-def csrf_of(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "no csrf_token field on the page"
-    return match.group(1)
-
-
-def browser(app, email: str) -> TestClient:
-    """A signed-in browser (its own cookie jar), through the sign-in form."""
-    c = TestClient(app, follow_redirects=False)
-    page = c.get("/login")
-    r = c.post("/login", data={"csrf_token": csrf_of(page.text), "email": email,
-                               "password": PASSWORD})
-    assert r.status_code == 303, r.text
-    return c
 
 
 def current_session_id(c: TestClient) -> str:

@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 
 from inroad.config import load_settings
 from inroad.web.app import create_app
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+from tests.api.conftest import csrf_of
 
 
 @pytest.fixture
@@ -33,11 +32,6 @@ def browser(app) -> TestClient:  # type: ignore[no-untyped-def]
     """A second, independent cookie jar on the same app."""
     return TestClient(app, follow_redirects=False)
 
-
-def csrf_of(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "no csrf_token field on the page"
-    return match.group(1)
 
 
 def sign_up(c: TestClient, name: str, email: str, **profile: str) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
 from inroad.services import accounts
-from tests.api.conftest import Api, connect, premium
+from tests.api.conftest import Api, browser, connect, csrf_of, premium
 
 
 def code(r) -> tuple[int, str]:
@@ -265,23 +264,8 @@ def test_openapi_lists_the_safety_endpoints(client):
 
 # ---- pages ----
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def csrf_of(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "no csrf_token field on the page"
-    return match.group(1)
-
-
-def browser(app, email: str, password: str = "0123456789") -> TestClient:
-    """A signed-in browser (its own cookie jar), through the sign-in form."""
-    c = TestClient(app, follow_redirects=False)
-    page = c.get("/login")
-    r = c.post("/login", data={"csrf_token": csrf_of(page.text), "email": email,
-                               "password": password})
-    assert r.status_code == 303, r.text
-    return c
 
 
 def test_pages_need_a_session(app):
@@ -412,7 +396,6 @@ def test_standing_page_explains_a_low_response_cap(app, signup, db, clock) -> No
     from datetime import timedelta
 
     from inroad.models import Member
-    from tests.api.test_account_pages import browser
 
     sam = signup("Sam Sender")
     page = browser(app, sam.me["email"])

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,21 +53,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Run `app` with uvicorn on a free port in a background thread; yields its base URL."""
     import uvicorn
 
-    from inroad.config import load_settings
-    from inroad.web.app import create_app
-
-    tmp = tmp_path_factory.mktemp("browser")
-    app = create_app(load_settings(database_url=f"sqlite:///{tmp}/b.db", test_clock=True,
-                                   run_duties_in_process=False, secret_key="test",
-                                   argon2_time_cost=1, argon2_memory_kib=1024))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -76,6 +71,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def make_app(tmp: Path, **settings: Any) -> Any:
+    from inroad.config import load_settings
+    from inroad.web.app import create_app
+
+    return create_app(load_settings(database_url=f"sqlite:///{tmp}/app.db", test_clock=True,
+                                    run_duties_in_process=False, secret_key="test",
+                                    argon2_time_cost=1, argon2_memory_kib=1024, **settings))
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(make_app(tmp_path_factory.mktemp("browser"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

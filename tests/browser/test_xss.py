@@ -15,8 +15,6 @@ through the services, and the clock is moved a week on for the follow-ups list.
 from __future__ import annotations
 
 import re
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +26,15 @@ from jinja2 import Environment
 from jinja2.filters import do_truncate
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, SHOTS, Api, Member, _free_port, sign_in
+from tests.browser.conftest import (
+    PASSWORD,
+    SHOTS,
+    Api,
+    Member,
+    make_app,
+    serving,
+    sign_in,
+)
 from tests.xss_corpus import (
     DOM_SCAN_JS,
     LONG_BODY,
@@ -85,30 +91,10 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    import uvicorn
-
-    from inroad.config import load_settings
-    from inroad.web.app import create_app
-
-    tmp = tmp_path_factory.mktemp("xss")
     # bulk_max_recipients: the corpus member InMails carry near-identical bodies on purpose.
-    app = create_app(load_settings(database_url=f"sqlite:///{tmp}/x.db", test_clock=True,
-                                   run_duties_in_process=False, secret_key="test",
-                                   argon2_time_cost=1, argon2_memory_kib=1024,
-                                   bulk_max_recipients=1000))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, name="uvicorn-xss", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", app.state.ctx)
-    server.should_exit = True
-    thread.join(timeout=10)
+    app = make_app(tmp_path_factory.mktemp("xss"), bulk_max_recipients=1000)
+    with serving(app) as url:
+        yield Site(url, app.state.ctx)
 
 
 @pytest.fixture(scope="module")
