@@ -37,7 +37,6 @@ import asyncio
 import contextlib
 import email
 import os
-import platform
 import random
 import shlex
 import signal
@@ -920,32 +919,9 @@ def drain(server: Server, url: str, mailbox: Mailbox,
 
 
 def machine() -> str:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-            f"load {load} at the start")
-
-
-def git_commit() -> str:
-    """The checked-out commit, read from .git without running git."""
-    git = REPO / ".git"
-    try:
-        head = (git / "HEAD").read_text().strip()
-        if head.startswith("ref: "):
-            ref = head[5:]
-            if (git / ref).exists():
-                return (git / ref).read_text().strip()[:12]
-            for line in (git / "packed-refs").read_text().splitlines():
-                if line.endswith(" " + ref):
-                    return line.split()[0][:12]
-        return head[:12]
-    except OSError:
-        return "unknown"
+    m = results.machine()
+    return (f"{m['cores']} cores ({m['cpu']}), Python {m['python']}, "
+            f"load {m['load']} at the start")
 
 
 def summary_lines(args: argparse.Namespace, stats: Stats, checks: list[Check],
@@ -1001,7 +977,7 @@ def record(args: argparse.Namespace, lines: list[tuple[str, str]], checks: list[
     heading = "## Crash safety"
     command = "python bench/crash.py " + shlex.join(sys.argv[1:])
     block = [f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — `{command}`", "",
-             f"Commit {git_commit()}; {machine_text}.", "",
+             f"Commit {results.git_commit()}; {machine_text}.", "",
              "| figure | value |", "|---|---|"]
     block += [f"| {k} | {v.replace('|', '/')} |" for k, v in lines]
     block += ["", "Checks:", ""]

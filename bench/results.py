@@ -1,11 +1,16 @@
-"""Appending a run's block to its section of bench/RESULTS.md (shared by the benchmarks)."""
+"""What the benchmarks share when they record a run in bench/RESULTS.md: the machine, the commit,
+and appending the block to its section."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import platform
 import re
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+REPO = RESULTS.parent.parent
 
 
 def append_block(heading: str, intro: str, block: str, path: Path = RESULTS) -> None:
@@ -21,3 +26,37 @@ def append_block(heading: str, intro: str, block: str, path: Path = RESULTS) -> 
     end = start + nxt.start() if nxt else len(current)
     section = current[:end].rstrip("\n") + "\n\n" + block
     path.write_text(section + ("\n" + current[end:] if nxt else ""))
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    return {"cores": str(os.cpu_count()), "cpu": cpu, "memory": mem,
+            "kernel": platform.release(), "python": platform.python_version(),
+            "load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
+
+
+def git_commit() -> str:
+    """The checked-out commit, read from .git without running git."""
+    git = REPO / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            ref = head[5:]
+            path = git / ref
+            if path.exists():
+                return path.read_text().strip()[:12]
+            for line in (git / "packed-refs").read_text().splitlines():
+                if line.endswith(" " + ref):
+                    return line.split()[0][:12]
+        return head[:12]
+    except OSError:
+        return "unknown"

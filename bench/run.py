@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import random
 import re
 import shlex
@@ -762,40 +761,6 @@ def flamegraph_svg(raw: Path, svg: Path, title: str) -> None:
 # reporting
 
 
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = ""
-    with contextlib.suppress(OSError):
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        mem = f"{kb / 1024 / 1024:.0f} GiB"
-    return {"cores": str(os.cpu_count()), "cpu": cpu, "memory": mem,
-            "kernel": platform.release(), "python": platform.python_version(),
-            "load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
-
-
-def git_commit() -> str:
-    """The checked-out commit, read from .git without running git."""
-    git = REPO / ".git"
-    try:
-        head = (git / "HEAD").read_text().strip()
-        if head.startswith("ref: "):
-            ref = head[5:]
-            path = git / ref
-            if path.exists():
-                return path.read_text().strip()[:12]
-            for line in (git / "packed-refs").read_text().splitlines():
-                if line.endswith(" " + ref):
-                    return line.split()[0][:12]
-        return head[:12]
-    except OSError:
-        return "unknown"
-
-
 def fmt(x: float | None, digits: int = 2) -> str:
     if x is None or x != x:
         return "-"
@@ -1166,7 +1131,7 @@ def main() -> None:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "scale": scale.name, "workers": args.workers, "duration": args.duration,
         "command": "python bench/run.py " + shlex.join(sys.argv[1:]),
-        "machine": machine(), "commit": git_commit(),
+        "machine": results.machine(), "commit": results.git_commit(),
         "broker": "Redis pub/sub" if redis else "the in-process broker",
         "dataset": (f"{m['members']:,} members; " + ", ".join(
             f"{k} {v:,}" for k, v in m["rows"].items()
