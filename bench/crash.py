@@ -64,7 +64,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(BENCH))
 
-import results  # noqa: E402
+import recording  # noqa: E402
 
 from inroad.db import Database, normalize_url  # noqa: E402
 from inroad.domain import credits as credit_rules  # noqa: E402
@@ -919,7 +919,7 @@ def drain(server: Server, url: str, mailbox: Mailbox,
 
 
 def machine() -> str:
-    m = results.machine()
+    m = recording.machine()
     return (f"{m['cores']} cores ({m['cpu']}), Python {m['python']}, "
             f"load {m['load']} at the start")
 
@@ -977,12 +977,12 @@ def record(args: argparse.Namespace, lines: list[tuple[str, str]], checks: list[
     heading = "## Crash safety"
     command = "python bench/crash.py " + shlex.join(sys.argv[1:])
     block = [f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — `{command}`", "",
-             f"Commit {results.git_commit()}; {machine_text}.", "",
+             f"Commit {recording.git_commit()}; {machine_text}.", "",
              "| figure | value |", "|---|---|"]
     block += [f"| {k} | {v.replace('|', '/')} |" for k, v in lines]
     block += ["", "Checks:", ""]
     block += [f"* {'PASS' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in checks]
-    results.append_block(
+    recording.append_block(
         heading, "Written by `bench/crash.py --record` (see bench/README.md, \"Crash safety\"): "
         "the server SIGKILLed at random moments under load and restarted, then the database "
         "checked. One block per run, newest last.", "\n".join(block) + "\n")

@@ -46,7 +46,7 @@ sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402
 import dataset  # noqa: E402
-import results  # noqa: E402
+import recording  # noqa: E402
 
 PYTHON = sys.executable
 WRK = "/usr/bin/wrk"
@@ -862,7 +862,7 @@ def growth_lines(growth: dict[str, dict[str, dict[str, float]]]) -> list[str]:
 
 def append_results(text: str) -> None:
     """Add this run under "## Throughput and latency" in bench/RESULTS.md."""
-    results.append_block(
+    recording.append_block(
         "## Throughput and latency",
         "Written by `bench/run.py` (see bench/README.md): one block per run, newest last. Ratios "
         "are to the bare JSON POST (`POST /api/v1/bench/echo`) measured in the same run; they "
@@ -1131,7 +1131,7 @@ def main() -> None:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "scale": scale.name, "workers": args.workers, "duration": args.duration,
         "command": "python bench/run.py " + shlex.join(sys.argv[1:]),
-        "machine": results.machine(), "commit": results.git_commit(),
+        "machine": recording.machine(), "commit": recording.git_commit(),
         "broker": "Redis pub/sub" if redis else "the in-process broker",
         "dataset": (f"{m['members']:,} members; " + ", ".join(
             f"{k} {v:,}" for k, v in m["rows"].items()
