@@ -970,7 +970,7 @@ def main() -> None:
     p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--duration", type=float, default=8.0, help="seconds per measured figure")
-    p.add_argument("--growth-duration", type=float, default=9.0,
+    p.add_argument("--growth-duration", type=float, default=6.0,
                    help="seconds per growth point, in 3 interleaved rounds")
     p.add_argument("--connections", default="1,32")
     p.add_argument("--only", help="comma-separated: " + ",".join(SCENARIOS + GROWTH + EXTRA))
