@@ -4,6 +4,7 @@ charges twice at the processor either."""
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
 from inroad.domain.errors import Refused
@@ -24,13 +25,21 @@ class PaymentGateway(Protocol):
 
 
 class SandboxGateway:
+    """Like a real processor, a key it has seen returns the first charge instead of charging
+    again (remembered in this process: enough for tests and the demo)."""
+
     name = "sandbox"
+    charges: dict[str, tuple[str, int]] = {}  # idempotency key -> (charge id, amount)
+    _lock = threading.Lock()
 
     def charge(self, *, amount_cents: int, token: str, idempotency_key: str,
                description: str) -> str:
         if token == "tok_declined":
             raise PaymentDeclined("The payment was declined.")
-        return "ch_" + new_id().lower()
+        with self._lock:
+            first = self.charges.setdefault(idempotency_key, ("ch_" + new_id().lower(),
+                                                              amount_cents))
+        return first[0]
 
 
 def gateway(name: str) -> PaymentGateway:

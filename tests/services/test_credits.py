@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from inroad.domain.errors import Conflict, Forbidden, ValidationFailed
 from inroad.models import CreditGrant, CreditLot, LedgerEntry
-from inroad.payments import PaymentDeclined
+from inroad.payments import PaymentDeclined, SandboxGateway
 from inroad.services import accounts, credits
 from tests import factories as f
 
@@ -119,6 +119,25 @@ def test_declined_plan_payment_changes_nothing(ctx):
         credits.change_plan(ctx, m.id, "career", "tok_declined")
     me = accounts.get_me(ctx, m.id)
     assert (me.plan, me.credit_balance) == ("free", 0)
+
+
+def test_plan_change_with_an_idempotency_key_charges_the_month_once(ctx, clock):
+    """The gateway sees a key scoped to the member and the client's key: a retry after a crash
+    between the charge and the commit gets the first charge back, not a second one."""
+    m = f.member(ctx)
+    key = f"plan:{m.id}:k1"
+    credits.change_plan(ctx, m.id, "career", "tok_visa", idempotency_key="k1")
+    charged = SandboxGateway.charges[key]
+    # The same request again: answered from the stored key, nothing charged, nothing granted.
+    me = credits.change_plan(ctx, m.id, "career", "tok_visa", idempotency_key="k1")
+    assert (me.plan, me.credit_balance) == ("career", 5)
+    assert SandboxGateway.charges[key] == charged
+    assert SandboxGateway().charge(amount_cents=1, token="tok_visa", idempotency_key=key,
+                                   description="retry") == charged[0]
+    with pytest.raises(Conflict) as err:
+        credits.change_plan(ctx, m.id, "business", "tok_visa", idempotency_key="k1")
+    assert err.value.code == "idempotency_conflict"
+    assert accounts.get_me(ctx, m.id).plan == "career"
 
 
 def test_admin_adjustment(ctx):

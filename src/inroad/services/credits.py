@@ -172,15 +172,24 @@ def ledger(ctx: Context, member_id: str, before_seq: int | None,
         return store.ledger_page(s, member_id, before_seq, limit)
 
 
-def change_plan(ctx: Context, member_id: str, plan_id: str, payment_token: str | None) -> Member:
+def change_plan(ctx: Context, member_id: str, plan_id: str, payment_token: str | None,
+                idempotency_key: str | None = None) -> Member:
     """Subscribe, switch or downgrade. Subscribing to a paid plan charges the first month and
-    grants its credits at once; a switch starts a new subscription period."""
+    grants its credits at once; a switch starts a new subscription period. With an
+    idempotency key, a retry (say after a crash between the charge and the commit) reaches the
+    gateway with the same key, so the month is charged once; a key already used answers with
+    the member as they are, and with another request it is a conflict."""
     plan = ctx.settings.plan(plan_id)
     if plan is None:
         raise ValidationFailed({"plan": "Unknown plan."})
+    body_hash = request_hash(json.dumps({"plan": plan_id, "payment_token": payment_token},
+                                        sort_keys=True).encode())
     now = ctx.now()
     with ctx.db.write() as s:
         member = _locked(s, member_id)
+        if idempotency_key and idempotency.replay(s, member_id, "plan", idempotency_key,
+                                                  body_hash) is not None:
+            return member
         bring_up_to_date(ctx, s, member, now)
         if member.plan == plan.id:
             return member
@@ -189,8 +198,11 @@ def change_plan(ctx: Context, member_id: str, plan_id: str, payment_token: str |
                 raise ValidationFailed({"payment_token": "A payment token is required."})
             gateway(ctx.settings.payment_gateway).charge(
                 amount_cents=plan.price_cents, token=payment_token,
-                idempotency_key=f"plan:{member_id}:{plan.id}:{now.isoformat()}",
+                idempotency_key=f"plan:{member_id}:{idempotency_key or now.isoformat()}",
                 description=f"Inroad {plan.name}, first month")
+        if idempotency_key:
+            idempotency.remember(s, member_id, "plan", idempotency_key, body_hash, 200,
+                                 {"plan": plan.id}, now)
         member.plan = plan.id
         if plan.monthly_credits:
             member.plan_anchor_at = now

@@ -34,8 +34,10 @@ def list_packs(ctx: Ctx) -> Page[PackOut]:
 
 
 @router.put("/me/plan", response_model=MeOut)
-def change_plan(body: PlanIn, ctx: Ctx, member: CurrentMember) -> MeOut:
-    return me_out(credits.change_plan(ctx, member.id, body.plan, body.payment_token))
+def change_plan(body: PlanIn, ctx: Ctx, member: CurrentMember,
+                idempotency_key: IdempotencyKey = None) -> MeOut:
+    return me_out(credits.change_plan(ctx, member.id, body.plan, body.payment_token,
+                                      idempotency_key))
 
 
 @router.get("/me/credits", response_model=CreditsOut)

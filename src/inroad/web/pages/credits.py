@@ -74,7 +74,9 @@ def plan_page(request: Request, ctx: Context, session: WebSession, status: int =
               **extra: Any) -> Response:
     context: dict[str, Any] = {"section": "plan", "plans": ctx.settings.plans,
                                "current": session.member.plan, "payment_token": SANDBOX_TOKEN,
-                               "errors": {}, "target": None, **extra}
+                               "errors": {}, "target": None,
+                               # One key per page: a double submit or a retry charges once.
+                               "idempotency_key": secrets.token_urlsafe(18), **extra}
     return render(request, "plan.html", context, session=session, status=status)
 
 
@@ -89,7 +91,8 @@ def change_plan(request: Request, ctx: Ctx, session: Checked, form: Form) -> Res
     body, errors = validate(PlanIn, values)
     if body is not None:
         try:
-            credits.change_plan(ctx, session.member.id, body.plan, body.payment_token)
+            credits.change_plan(ctx, session.member.id, body.plan, body.payment_token,
+                                form.get("idempotency_key", "")[:200] or None)
         except ValidationFailed as exc:
             errors = dict(exc.fields)
         except DomainError as exc:
