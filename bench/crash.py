@@ -832,20 +832,25 @@ def run_checks(url: str, load: Load, mailbox: Mailbox, server: Server, server_no
     check("one new-InMail email per InMail", problems, f"{sum(new_inmail.values())} emails")
 
     dupes = {i: n for i, n in receipts.items() if n > 1}
-    # A duplicate is the at-least-once window only if its first copy reached the SMTP server
-    # just before a kill (the server died before committing `sent_at`).
-    problems, gaps = [], []
+    # A duplicate is the at-least-once window when its first copy reached the SMTP server just
+    # before a kill (the server died before committing `sent_at`), or when the sender recorded
+    # a failed attempt for it (a timeout or a dropped connection after the server had the
+    # message: SMTP cannot tell the sender, so the row was retried).
+    problems, gaps, retried = [], [], 0
     for i in dupes:
         first = mailbox.first_receipt(i)
         gap = min((k - first for k in server.kills if k >= first), default=None)
-        if gap is None or gap > KILL_WINDOW:
-            problems.append(f"email {i} received {dupes[i]} times, first copy not within "
-                            f"{KILL_WINDOW:.0f} s before a kill")
-        else:
+        if gap is not None and gap <= KILL_WINDOW:
             gaps.append(gap)
-    check("every duplicate delivery explained by a kill in the send window", problems,
-          f"{len(dupes)} duplicates, first copies {max(gaps) * 1000:.0f} ms or less before a "
-          "kill" if gaps else "no duplicates")
+        elif i in outbox and outbox[i].last_error:
+            retried += 1
+        else:
+            problems.append(f"email {i} received {dupes[i]} times, first copy not within "
+                            f"{KILL_WINDOW:.0f} s before a kill and no failed attempt recorded")
+    explained = [f"{len(gaps)} first copies {max(gaps) * 1000:.0f} ms or less before a kill"
+                 if gaps else "", f"{retried} after a recorded failed attempt" if retried else ""]
+    check("every duplicate delivery explained by a kill or a failed attempt", problems,
+          f"{len(dupes)} duplicates" + "".join(f"; {x}" for x in explained if x))
     facts = {
         "members": len(members), "inmails": len(inmails), "purchases": len(purchases),
         "ledger": len(ledger), "grants": len(grants), "lots": len(lots),
