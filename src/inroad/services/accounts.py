@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -116,6 +117,12 @@ def get_me(ctx: Context, member_id: str) -> Member:
     if member is None:
         raise NotFound("No such member.")
     return member
+
+
+def get_members(ctx: Context, ids: Iterable[str]) -> dict[str, Member]:
+    """The members with these ids that exist, in one read (list pages)."""
+    with ctx.db.read() as s:
+        return store.get_members(s, list(ids))
 
 
 def update_profile(ctx: Context, member_id: str, changes: dict[str, Any]) -> Member:

@@ -88,9 +88,8 @@ def inmails(request: Request, ctx: Ctx, session: Session, box: str = "sent",
     rows = inmail.list_inmails(ctx, session.member.id, box_,
                                cursors.decode(cursor, datetime, str), LIST_PAGE)
     more = cursors.encode(rows[-1].sent_at, rows[-1].id) if len(rows) == LIST_PAGE else None
-    # No batch lookup among the services yet: one read per distinct member on the page.
-    ids = {r.recipient_id if box_ == "sent" else r.sender_id for r in rows}
-    others = {i: accounts.get_me(ctx, i) for i in ids}
+    others = accounts.get_members(
+        ctx, {r.recipient_id if box_ == "sent" else r.sender_id for r in rows})
     return render(request, "inmails.html",
                   {"section": "inmails", "box": box_, "rows": rows, "others": others,
                    "more": more, "paged": bool(cursor)}, session=session)
