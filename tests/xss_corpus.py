@@ -11,10 +11,13 @@ of the DOM (or of the parsed HTML) finds an injection even when no script ran.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, TypeVar
 
 import markupsafe
+
+T = TypeVar("T")
 
 PAYLOADS: list[str] = [
     "<script>window.__xss='script'</script>",
@@ -97,6 +100,17 @@ def profile(i: int) -> dict[str, Any]:
             "company": cut(rotate(i, 3), 120), "location": cut(rotate(i, 4), 120),
             "industry": cut(rotate(i, 5), 120),
             "skills": [cut(rotate(i, 6), 60), cut(rotate(i, 7), 60)]}
+
+
+def cast(member: Callable[..., T]) -> tuple[T, T, T, T, T, list[T]]:
+    """The members every corpus scene uses, made with `member(name, i, **profile_extra)`:
+    s, s2, r, t, v (s and t share a company and skills, for the review's common ground) and
+    one member named after each payload."""
+    shared = {"company": cut(PAYLOADS[21], 120),
+              "skills": [cut(PAYLOADS[2], 60), cut(PAYLOADS[9], 60)]}
+    return (member(PAYLOADS[1], 1, **shared), member(PAYLOADS[11], 11),
+            member(PAYLOADS[13], 13), member(PAYLOADS[14], 14, **shared),
+            member(PAYLOADS[0], 0), [member(p, i) for i, p in enumerate(PAYLOADS)])
 
 
 def subject_of(i: int) -> str:

@@ -27,6 +27,7 @@ from tests.xss_corpus import (
     LONG_BODY,
     PAYLOADS,
     TOKEN,
+    cast,
     cut,
     dangerous,
     escaped,
@@ -154,14 +155,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         req = post(a, "/connection-requests", {"to_member_id": b.id, "note": note})
         post(b, f"/connection-requests/{req['id']}/accept")
 
-    shared = {"company": cut(PAYLOADS[21], 120),
-              "skills": [cut(PAYLOADS[2], 60), cut(PAYLOADS[9], 60)]}
-    s = member(PAYLOADS[1], 1, **shared)
-    s2 = member(PAYLOADS[11], 11)
-    r = member(PAYLOADS[13], 13)
-    t = member(PAYLOADS[14], 14, **shared)
-    v = member(PAYLOADS[0], 0)
-    corpus = [member(p, i) for i, p in enumerate(PAYLOADS)]
+    s, s2, r, t, v, corpus = cast(member)
     admin_name = cut(PAYLOADS[16], 120)
     accounts.create_admin(app.state.ctx, email="root@example.com", password=PASSWORD,
                           full_name=admin_name)

@@ -41,6 +41,7 @@ from tests.xss_corpus import (
     PAYLOADS,
     PWNED_TITLE,
     TOKEN,
+    cast,
     cut,
     joined,
     profile,
@@ -153,14 +154,7 @@ def world(site: Site) -> Iterator[World]:
         profiles[m.id] = fields
         return m
 
-    shared = {"company": cut(PAYLOADS[21], 120),
-              "skills": [cut(PAYLOADS[2], 60), cut(PAYLOADS[9], 60)]}
-    s = member(PAYLOADS[1], 1, **shared)
-    s2 = member(PAYLOADS[11], 11)
-    r = member(PAYLOADS[13], 13)
-    t = member(PAYLOADS[14], 14, **shared)
-    v = member(PAYLOADS[0], 0)
-    corpus = [member(p, i) for i, p in enumerate(PAYLOADS)]
+    s, s2, r, t, v, corpus = cast(member)
     admin_email = f"admin-{uuid.uuid4().hex[:8]}@example.com"
     admin_name = cut(PAYLOADS[16], 120)
     accounts.create_admin(site.ctx, email=admin_email, password=PASSWORD, full_name=admin_name)

@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from inroad.domain.errors import Refused, Unauthorized
 from inroad.services import account_data, sessions
 from inroad.web.pages.session import (
-    NOTICES,
     Checked,
     Ctx,
     Form,
@@ -27,19 +26,13 @@ from inroad.web.schemas import DeleteIn
 
 router = APIRouter(route_class=PageRoute)
 
-NOTICE = {
-    "session_revoked": "That session is signed out.",
-    "others_revoked": "You are signed out everywhere else. Only this device is still signed in.",
-}
 WRONG_PASSWORD = "That password is not right."
 
 
 def _render(request: Request, name: str, context: dict[str, Any], session: WebSession,
             status: int = 200) -> Response:
-    code = request.query_params.get("notice", "")
-    return render(request, name, {"section": "settings",
-                                  "notice": NOTICE.get(code) or NOTICES.get(code), **context},
-                  session=session, status=status)
+    return render(request, name, {"section": "settings", **context}, session=session,
+                  status=status)
 
 
 def _signed_out(notice: str) -> Response:

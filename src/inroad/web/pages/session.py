@@ -41,6 +41,8 @@ NOTICES = {
     "signed_out": "You are signed out.",
     "account_deleted": "Your account is deleted: your profile is erased and you are signed out "
                        "everywhere. Thank you for using Inroad.",
+    "session_revoked": "That session is signed out.",
+    "others_revoked": "You are signed out everywhere else. Only this device is still signed in.",
     "sent": "Message sent.",
     "inmail_sent": "InMail sent. You get the credit back if they respond within 90 days.",
     "request_sent": "Connection request sent.",
