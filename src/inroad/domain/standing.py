@@ -49,3 +49,12 @@ def low_response(sent: int, responded: int, min_inmails: int, min_rate: float) -
     """LinkedIn's rule: at least `min_inmails` InMails in the window and a response rate under
     `min_rate`."""
     return sent >= min_inmails and responded < min_rate * sent
+
+
+def low_response_shown(warned_at: datetime | None, capped_until: datetime | None,
+                       now: datetime, window: timedelta) -> tuple[datetime | None,
+                                                                   datetime | None]:
+    """What the standing page says of the low-response rule: a warning given within the
+    window, and a cap that has not ended (older values are history, not standing)."""
+    return (warned_at if warned_at is not None and warned_at > now - window else None,
+            capped_until if capped_until is not None and capped_until > now else None)

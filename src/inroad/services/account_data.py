@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from inroad.context import Context
-from inroad.domain.errors import Conflict, NotFound, Refused, Unauthorized
+from inroad.domain.errors import Conflict, NotFound
 from inroad.models import (
     AuthToken,
     Block,
@@ -30,7 +30,7 @@ from inroad.models import (
     Message,
     Purchase,
 )
-from inroad.services import credits, ratelimit
+from inroad.services import accounts, credits
 from inroad.store import members as members_store
 
 FORMER_MEMBER = "Former member"
@@ -101,19 +101,15 @@ def delete_account(ctx: Context, member_id: str, password: str) -> None:
     """Erase the account once the password is confirmed. Wrong passwords count against the
     account's sign-in limit (a stolen session cannot guess the password here either), and the
     slow argon2 check runs outside any transaction, as at sign-in."""
-    now = ctx.now()
-    with ctx.db.write() as s:
+    with ctx.db.read() as s:
         member = members_store.get_member(s, member_id)
         if member is None or member.status == "deleted":
             raise NotFound("No such member.")
-        email, password_hash = member.email, member.password_hash
-        limited = ratelimit.reserve_login(ctx, s, email, None, now)
-    if limited is not None:
-        raise Refused(limited.message, code=limited.code, **limited.extra)
-    if not ctx.passwords.verify(password_hash, password):
-        raise Unauthorized("The password is not right.")
+        password_hash = member.password_hash
+    accounts.check_password(ctx, member.email, None, password_hash, password,
+                            "The password is not right.")
+    now = ctx.now()
     with ctx.db.write() as s:
-        ratelimit.release_login(ctx, s, email, None, now)
         member = members_store.lock_member(s, member_id)
         if member is None or member.password_hash != password_hash:  # deleted or changed since
             raise Conflict("The account changed meanwhile: try again.")

@@ -58,26 +58,18 @@ def signup(ctx: Context, *, email: str, password: str, full_name: str,
 
 def login(ctx: Context, *, email: str, password: str, token_kind: str = "api",
           address: str | None = None) -> Session_:
-    """Sign in. Failed attempts are limited per account and per client `address` (SPEC §4):
-    past the limit the answer is 429 `rate_limited` with `retry_after`, even for the right
-    password, until the window ends. The attempt is counted before the (slow) password check
-    and given back when it succeeds, so parallel guesses cannot slip past the limit."""
-    now = ctx.now()
+    """Sign in. Failed attempts are limited per account and per client `address` (SPEC §4,
+    `check_password`): past the limit the answer is 429 `rate_limited` with `retry_after`,
+    even for the right password, until the window ends."""
     normalized = rules.normalize_email(email)
-    with ctx.db.write() as s:
-        limited = ratelimit.reserve_login(ctx, s, normalized, address, now)
-    if limited is not None:
-        raise Refused(limited.message, code=limited.code, **limited.extra)
     with ctx.db.read() as s:
         found = store.get_member_by_email(s, normalized)
-    # Outside any transaction: argon2 is deliberately slow and must not hold the write lock.
-    if not ctx.passwords.verify(found.password_hash if found else None, password):
-        raise Unauthorized("Wrong email or password.")
+    check_password(ctx, normalized, address, found.password_hash if found else None, password,
+                   "Wrong email or password.")
     assert found is not None
     rehashed = (ctx.passwords.hash(password) if ctx.passwords.needs_rehash(found.password_hash)
                 else None)
     with ctx.db.write() as s:
-        ratelimit.release_login(ctx, s, normalized, address, now)
         member = store.get_member(s, found.id)
         if member is None or not rules.can_log_in(member.status):
             raise Forbidden("This account is suspended.", code="account_restricted")
@@ -85,6 +77,25 @@ def login(ctx: Context, *, email: str, password: str, token_kind: str = "api",
             member.password_hash = rehashed
         token = _issue_token(ctx, s, member.id, token_kind)
     return Session_(token, member)
+
+
+def check_password(ctx: Context, email: str, address: str | None, password_hash: str | None,
+                   password: str, wrong: str) -> None:
+    """A password check under the sign-in limit (per account, and per client `address` when
+    given). The attempt is counted before the slow argon2 check, which runs outside any
+    transaction, and given back when the password is right, so parallel guesses cannot slip
+    past the limit. Raises Refused (429 `rate_limited`) past the limit, even for the right
+    password, or Unauthorized with `wrong`. `password_hash` None (no such account) is checked
+    against a dummy hash, so an unknown email takes as long as a known one."""
+    now = ctx.now()
+    with ctx.db.write() as s:
+        limited = ratelimit.reserve_login(ctx, s, email, address, now)
+    if limited is not None:
+        raise Refused(limited.message, code=limited.code, **limited.extra)
+    if not ctx.passwords.verify(password_hash, password):
+        raise Unauthorized(wrong)
+    with ctx.db.write() as s:
+        ratelimit.release_login(ctx, s, email, address, now)
 
 
 def _issue_token(ctx: Context, s: Any, member_id: str, kind: str) -> str:

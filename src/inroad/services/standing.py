@@ -120,12 +120,10 @@ def _standing(ctx: Context, s: Session, member: Member, now: datetime) -> Standi
     appeals = safety_store.appeals_for_strikes(s, [x.id for x in strikes])
     history = [strike_view(x, appeals.get(x.id)) for x in strikes]
     recent = safety_store.count_recent_strikes(s, member.id, now - rules.LADDER_WINDOW)
-    window = timedelta(days=ctx.settings.low_response_window_days)
-    warned = member.low_response_warned_at
-    capped = member.inmail_capped_until
-    return Standing(member.status, recent, member.restricted_until, history,
-                    warned if warned is not None and warned > now - window else None,
-                    capped if capped is not None and capped > now else None)
+    warned, capped = rules.low_response_shown(
+        member.low_response_warned_at, member.inmail_capped_until, now,
+        timedelta(days=ctx.settings.low_response_window_days))
+    return Standing(member.status, recent, member.restricted_until, history, warned, capped)
 
 
 def strike_view(strike: Strike, appeal: Appeal | None) -> StrikeView:
