@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 
 from argon2 import PasswordHasher
@@ -47,5 +48,6 @@ def csrf_token(secret: str, session_token: str) -> str:
     return hmac.new(secret.encode(), b"csrf:" + session_token.encode(), "sha256").hexdigest()
 
 
-def request_hash(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
+def request_hash(body: object) -> str:
+    """What an idempotency key is bound to: the request's fields, JSON-encoded (sorted keys)."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()

@@ -8,7 +8,6 @@ the `credit_grants` primary key.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -182,8 +181,7 @@ def change_plan(ctx: Context, member_id: str, plan_id: str, payment_token: str |
     plan = ctx.settings.plan(plan_id)
     if plan is None:
         raise ValidationFailed({"plan": "Unknown plan."})
-    body_hash = request_hash(json.dumps({"plan": plan_id, "payment_token": payment_token},
-                                        sort_keys=True).encode())
+    body_hash = request_hash({"plan": plan_id, "payment_token": payment_token})
     now = ctx.now()
     with ctx.db.write() as s:
         member = _locked(s, member_id)
@@ -224,8 +222,7 @@ def purchase(ctx: Context, member_id: str, credits: int, payment_token: str,
     if pack is None:
         allowed = ", ".join(str(p.credits) for p in ctx.settings.credit_packs)
         raise ValidationFailed({"credits": f"Must be one of the packs: {allowed}."})
-    body_hash = request_hash(json.dumps({"credits": credits, "payment_token": payment_token},
-                                        sort_keys=True).encode())
+    body_hash = request_hash({"credits": credits, "payment_token": payment_token})
     now = ctx.now()
     with ctx.db.write() as s:
         member = _locked(s, member_id)

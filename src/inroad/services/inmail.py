@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -152,7 +151,7 @@ def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
     week earns a strike. A delivery is counted against the daily limit, fingerprinted for the
     bulk rule, and may bring the low-response warning or cap."""
     now = ctx.now()
-    body_hash = request_hash(json.dumps([to_id, subject, body, purpose]).encode())
+    body_hash = request_hash([to_id, subject, body, purpose])
     refusal: ComplianceResult | None = None
     low_response: str | None = None
     im: InMail | None = None
