@@ -71,6 +71,8 @@ def main() -> None:
                    default=Path(os.environ.get("INROAD_BENCH_DATA", "/tmp/inroad-bench")))
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--show", action="store_true", help="print the statements of one call")
+    p.add_argument("--profile", metavar="PATH",
+                   help="pyinstrument the calls of the path whose name starts with this")
     args = p.parse_args()
     scale = dataset.Scale.of(args.scale, args.members)
     m = json.loads((args.data_dir / f"{scale.name}-{args.db}.json").read_text())
@@ -130,9 +132,12 @@ def main() -> None:
     print(f"{'path':36} {'statements':>10} {'transactions':>12} {'SQL ms':>8} {'wall ms':>8} "
           f"{'CPU ms':>7}")
     for name, fn in calls:
+        if args.profile and not name.startswith(args.profile):
+            continue
         fn()  # warm caches (compiled statements, spell checker)
         counts, txs, sql_ms, total, cpu = [], [], [], [], []
         shown = None
+        profiler = _profiler() if args.profile and name.startswith(args.profile) else None
         for _ in range(args.repeat):
             counter.statements.clear()
             counter.transactions = 0
@@ -145,6 +150,9 @@ def main() -> None:
             txs.append(counter.transactions)
             sql_ms.append(sum(d for _, d in stmts) * 1000)
             shown = shown or list(stmts)
+        if profiler:
+            profiler.stop()
+            print(profiler.output_text(unicode=True, show_all=False))
         print(f"{name:36} {statistics.median(counts):>10.0f} {statistics.median(txs):>12.0f} "
               f"{statistics.median(sql_ms):>8.2f} {statistics.median(total):>8.2f} "
               f"{statistics.median(cpu):>7.2f}")
@@ -152,6 +160,14 @@ def main() -> None:
             for st, d in shown:
                 print(f"      {d * 1000:7.3f} ms  {' '.join(st.split())[:150]}")
     ctx.db.dispose()
+
+
+def _profiler() -> Any:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0001)
+    profiler.start()
+    return profiler
 
 
 if __name__ == "__main__":

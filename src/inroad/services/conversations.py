@@ -138,24 +138,27 @@ def list_conversations(ctx: Context, member_id: str, *, folder: str = "primary",
     return _views(member_id, entries)
 
 
+_CARD = store.span("m_", CARD_FIELDS)
+_INMAIL = store.span("i_", tuple(InMailView.__dataclass_fields__))
+
+
 def _views(viewer_id: str, rows: list[Any]) -> list[ConversationView]:
-    """Views of `store.list_entries` rows, built straight from the row's columns."""
+    """Views of `store.list_entries` rows, built straight from slices of the row."""
     views = []
     for row in rows:
-        other = MemberCard(**store.columns(row, "m_", CARD_FIELDS))
+        other = MemberCard(*row[_CARD])
         inmail = None
         if row.i_id is not None:
             # The sender learns of an open only when the recipient (then `other`) allows it.
             inmail = inmail_service.seen_by(
-                InMailView(**store.columns(row, "i_", store.INMAIL_COLUMNS)), viewer_id,
+                InMailView(*row[_INMAIL]), viewer_id,
                 other.read_receipts if row.i_recipient_id == other.id else True)
         last = (MessageView(row.last_message_id, row.conversation_id, row.last_sender_id,
                             row.last_body, row.last_created_at)
                 if row.last_sender_id is not None else None)
         views.append(ConversationView(
-            id=row.conversation_id, kind=row.kind, other=other, subject=row.subject,
-            last_message=last, unread_count=row.unread_count, archived=row.archived,
-            updated_at=row.updated_at, inmail=inmail))
+            row.conversation_id, row.kind, other, row.subject, last, row.unread_count,
+            row.archived, row.updated_at, inmail))
     return views
 
 

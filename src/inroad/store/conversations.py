@@ -4,6 +4,7 @@ the hottest write in the product."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, case, func, insert, select, update
@@ -73,15 +74,27 @@ def list_entries(session: Session, member_id: str, *, archived: bool, unread: bo
     """Inbox rows (`entry_rows`), most recent activity first; keyset on (updated_at,
     conversation_id) over the `ix_inbox_entries_list` index, so page N costs what page 1
     costs."""
-    stmt = _ENTRY_ROWS.where(inbox.c.member_id == member_id, inbox.c.archived == archived)
+    params = {"b_member": member_id, "b_archived": archived, "b_kind": kind, "b_limit": limit,
+              "b_at": after[0] if after else None, "b_after": after[1] if after else None}
+    stmt = _list_entries(unread, kind is not None, after is not None)
+    return list(session.connection().execute(stmt, params))
+
+
+@cache
+def _list_entries(unread: bool, kind: bool, after: bool) -> Select[Any]:
+    """The inbox statement for one combination of filters, built once (building one costs
+    about what running it does)."""
+    stmt = _ENTRY_ROWS.where(inbox.c.member_id == bindparam("b_member"),
+                             inbox.c.archived == bindparam("b_archived"))
     if unread:
         stmt = stmt.where(inbox.c.unread_count > 0)
     if kind:
-        stmt = stmt.where(inbox.c.kind == kind)
+        stmt = stmt.where(inbox.c.kind == bindparam("b_kind"))
     if after:
-        stmt = stmt.where(keyset.before((inbox.c.updated_at, inbox.c.conversation_id), after))
-    stmt = stmt.order_by(inbox.c.updated_at.desc(), inbox.c.conversation_id.desc()).limit(limit)
-    return list(session.connection().execute(stmt))
+        stmt = stmt.where(keyset.before_params((inbox.c.updated_at, inbox.c.conversation_id),
+                                               ("b_at", "b_after")))
+    return (stmt.order_by(inbox.c.updated_at.desc(), inbox.c.conversation_id.desc())
+            .limit(bindparam("b_limit")))
 
 
 def entry_row(session: Session, member_id: str, conversation_id: str) -> Any | None:
@@ -109,13 +122,16 @@ def _entry_rows() -> Select[Any]:
 
 
 _ENTRY_ROWS = _entry_rows()
-INMAIL_COLUMNS = tuple(c.key for c in InMail.__table__.columns)
 
 
-def columns(row: Any, prefix: str, names: tuple[str, ...]) -> dict[str, Any]:
-    """The `prefix`ed columns of a joined row, unprefixed."""
-    mapping = row._mapping
-    return {name: mapping[prefix + name] for name in names}
+def span(prefix: str, names: tuple[str, ...]) -> slice:
+    """Where the `prefix`ed columns `names` sit, in this order, in a `list_entries` row: views
+    are built from a slice of the row (`Cls(*row[span])`) instead of a dict per row."""
+    keys = list(_ENTRY_ROWS.selected_columns.keys())
+    start = keys.index(prefix + names[0])
+    if keys[start:start + len(names)] != [prefix + n for n in names]:
+        raise ValueError(f"columns {prefix}{names} are not contiguous in the inbox row")
+    return slice(start, start + len(names))
 
 
 def get_messages_by_id(session: Session, ids: list[str]) -> dict[str, Any]:
@@ -128,11 +144,19 @@ def get_messages_by_id(session: Session, ids: list[str]) -> dict[str, Any]:
 def list_messages(session: Session, conv_id: str, after: tuple[datetime, str] | None,
                   limit: int) -> list[Any]:
     """Newest first; keyset on (created_at, id)."""
-    stmt = select(messages).where(messages.c.conversation_id == conv_id)
+    params = {"b_conv": conv_id, "b_limit": limit, "b_at": after[0] if after else None,
+              "b_after": after[1] if after else None}
+    return list(session.connection().execute(_list_messages(after is not None), params))
+
+
+@cache
+def _list_messages(after: bool) -> Select[Any]:
+    stmt = select(messages).where(messages.c.conversation_id == bindparam("b_conv"))
     if after:
-        stmt = stmt.where(keyset.before((messages.c.created_at, messages.c.id), after))
-    stmt = stmt.order_by(messages.c.created_at.desc(), messages.c.id.desc()).limit(limit)
-    return list(session.execute(stmt))
+        stmt = stmt.where(keyset.before_params((messages.c.created_at, messages.c.id),
+                                               ("b_at", "b_after")))
+    return (stmt.order_by(messages.c.created_at.desc(), messages.c.id.desc())
+            .limit(bindparam("b_limit")))
 
 
 def set_read(session: Session, member_id: str, conv_id: str) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal, tuple_
+from sqlalchemy import ColumnElement, bindparam, literal, tuple_
 
 
 def _values(columns: Sequence[Any], values: Sequence[Any]) -> Any:
@@ -21,3 +21,9 @@ def before(columns: Sequence[Any], values: Sequence[Any]) -> ColumnElement[bool]
 
 def after(columns: Sequence[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     return tuple_(*columns) > _values(columns, values)
+
+
+def before_params(columns: Sequence[Any], names: Sequence[str]) -> ColumnElement[bool]:
+    """`before` with bind parameters `names` for the values, for a statement built once."""
+    return tuple_(*columns) < tuple_(*(bindparam(n, type_=c.type)
+                                       for c, n in zip(columns, names, strict=True)))

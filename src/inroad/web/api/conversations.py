@@ -9,7 +9,7 @@ from inroad.services import conversations
 from inroad.services.conversations import ConversationView, MessageView
 from inroad.web import cursors
 from inroad.web.api.inmails import inmail_out
-from inroad.web.deps import Ctx, CurrentMember, Cursor, Limit
+from inroad.web.deps import Ctx, CurrentMember, Cursor, Limit, call
 from inroad.web.schemas import (
     ConversationMessageIn,
     ConversationOut,
@@ -36,13 +36,14 @@ def conversation_out(c: ConversationView) -> ConversationOut:
 
 
 @router.get("/conversations", response_model=Page[ConversationOut])
-def list_conversations(ctx: Ctx, member: CurrentMember,
-                       folder: Literal["primary", "archived"] = "primary",
-                       unread: bool = False, kind: Literal["inmail", "message"] | None = None,
-                       limit: Limit = 20, cursor: Cursor = None) -> Page[ConversationOut]:
+async def list_conversations(ctx: Ctx, member: CurrentMember,
+                             folder: Literal["primary", "archived"] = "primary",
+                             unread: bool = False,
+                             kind: Literal["inmail", "message"] | None = None,
+                             limit: Limit = 20, cursor: Cursor = None) -> Page[ConversationOut]:
     after = cursors.decode(cursor, datetime, str)
-    views = conversations.list_conversations(ctx, member.id, folder=folder, unread=unread,
-                                             kind=kind, after=after, limit=limit)
+    views = await call(ctx, conversations.list_conversations, ctx, member.id, folder=folder,
+                       unread=unread, kind=kind, after=after, limit=limit)
     nxt = cursors.encode(views[-1].updated_at, views[-1].id) if len(views) == limit else None
     return Page(items=[conversation_out(v) for v in views], next_cursor=nxt)
 
@@ -53,24 +54,27 @@ def get_conversation(conversation_id: str, ctx: Ctx, member: CurrentMember) -> C
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=Page[MessageOut])
-def list_messages(conversation_id: str, ctx: Ctx, member: CurrentMember, limit: Limit = 20,
-                  cursor: Cursor = None) -> Page[MessageOut]:
+async def list_messages(conversation_id: str, ctx: Ctx, member: CurrentMember,
+                        limit: Limit = 20, cursor: Cursor = None) -> Page[MessageOut]:
     after = cursors.decode(cursor, datetime, str)
-    msgs = conversations.list_messages(ctx, member.id, conversation_id, after, limit)
+    msgs = await call(ctx, conversations.list_messages, ctx, member.id, conversation_id, after,
+                      limit)
     nxt = cursors.encode(msgs[-1].created_at, msgs[-1].id) if len(msgs) == limit else None
     return Page(items=[message_out(m) for m in msgs], next_cursor=nxt)
 
 
 @router.post("/messages", status_code=201, response_model=MessageOut)
-def send_message(body: MessageIn, ctx: Ctx, member: CurrentMember) -> MessageOut:
-    return message_out(conversations.send_message(ctx, member.id, body.to_member_id, body.body))
+async def send_message(body: MessageIn, ctx: Ctx, member: CurrentMember) -> MessageOut:
+    return message_out(await call(ctx, conversations.send_message, ctx, member.id,
+                                  body.to_member_id, body.body))
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=201,
              response_model=MessageOut)
-def post_message(conversation_id: str, body: ConversationMessageIn, ctx: Ctx,
-                 member: CurrentMember) -> MessageOut:
-    return message_out(conversations.post_message(ctx, member.id, conversation_id, body.body))
+async def post_message(conversation_id: str, body: ConversationMessageIn, ctx: Ctx,
+                       member: CurrentMember) -> MessageOut:
+    return message_out(await call(ctx, conversations.post_message, ctx, member.id,
+                                  conversation_id, body.body))
 
 
 @router.post("/conversations/{conversation_id}/read", status_code=204)

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from inroad.services import inmail
 from inroad.services.inmail import InMailView
 from inroad.web import cursors
-from inroad.web.deps import Ctx, CurrentMember, Cursor, IdempotencyKey, Limit
+from inroad.web.deps import Ctx, CurrentMember, Cursor, IdempotencyKey, Limit, call
 from inroad.web.schemas import (
     DeclineIn,
     InMailIn,
@@ -27,16 +27,16 @@ def inmail_out(v: InMailView) -> InMailOut:
 
 
 @router.post("/inmails/preflight", response_model=PreflightOut)
-def preflight(body: PreflightIn, ctx: Ctx, member: CurrentMember) -> PreflightOut:
-    result = inmail.preflight(ctx, member.id, body.to_member_id)
+async def preflight(body: PreflightIn, ctx: Ctx, member: CurrentMember) -> PreflightOut:
+    result = await call(ctx, inmail.preflight, ctx, member.id, body.to_member_id)
     return PreflightOut(**result.__dict__)
 
 
 @router.post("/inmails", status_code=201, response_model=SendOut)
-def send(body: InMailIn, ctx: Ctx, member: CurrentMember,
-         idempotency_key: IdempotencyKey = None) -> SendOut:
-    view, balance = inmail.send(ctx, member.id, body.to_member_id, body.subject, body.body,
-                                body.purpose, idempotency_key)
+async def send(body: InMailIn, ctx: Ctx, member: CurrentMember,
+               idempotency_key: IdempotencyKey = None) -> SendOut:
+    view, balance = await call(ctx, inmail.send, ctx, member.id, body.to_member_id,
+                               body.subject, body.body, body.purpose, idempotency_key)
     return SendOut(inmail=inmail_out(view), balance=balance)
 
 
