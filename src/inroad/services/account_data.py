@@ -31,6 +31,7 @@ from inroad.models import (
     Purchase,
 )
 from inroad.services import accounts, credits
+from inroad.store import credits as credit_store
 from inroad.store import members as members_store
 
 FORMER_MEMBER = "Former member"
@@ -129,10 +130,10 @@ def delete_account(ctx: Context, member_id: str, password: str) -> None:
 
 
 def _forfeit_credits(s: Session, member: Member, now: datetime) -> None:
-    for lot in s.scalars(select(CreditLot).where(CreditLot.member_id == member.id,
-                                                 CreditLot.remaining > 0)):
+    for lot in list(s.scalars(select(CreditLot).where(CreditLot.member_id == member.id,
+                                                      CreditLot.remaining > 0))):
         credits.append(s, member, "adjustment", -lot.remaining, now, lot.id, "account_deleted")
-        lot.remaining = 0
+        credit_store.set_remaining(s, lot, 0)
     member.next_expiry_at = None
     member.next_grant_at = None
 

@@ -43,12 +43,10 @@ def _lot_days(ctx: Context) -> dict[str, int]:
 def append(s: Session, member: Member, kind: str, amount: int, at: datetime,
            lot_id: str | None = None, ref: str | None = None) -> LedgerEntry:
     """Append one ledger entry and move the denormalized balance with it."""
-    member.credit_balance += amount
-    member.ledger_seq += 1
-    entry = LedgerEntry(id=new_id(), member_id=member.id, seq=member.ledger_seq,
-                        kind=kind, amount=amount, balance_after=member.credit_balance,
+    entry = LedgerEntry(id=new_id(), member_id=member.id, seq=member.ledger_seq + 1,
+                        kind=kind, amount=amount, balance_after=member.credit_balance + amount,
                         lot_id=lot_id, ref=ref, created_at=at)
-    s.add(entry)
+    store.append_entry(s, member, entry)
     return entry
 
 
@@ -57,7 +55,7 @@ def add_lot(ctx: Context, s: Session, member: Member, source: str, amount: int, 
     lot = CreditLot(id=new_id(), member_id=member.id, source=source, amount=amount,
                     remaining=amount, created_at=at,
                     expires_at=expires_at or rules.lot_expiry(source, at, **_lot_days(ctx)))
-    s.add(lot)
+    store.insert_lot(s, lot)
     append(s, member, kind, amount, at, lot.id, ref)
     return lot
 
@@ -95,7 +93,7 @@ def _expire(s: Session, member: Member, lots: list[CreditLot], at: datetime) -> 
                       key=lambda x: x.expires_at):
         row = next(x for x in lots if x.id == lot.id)
         append(s, member, "expiry", -row.remaining, row.expires_at, row.id, f"lot:{row.id}")
-        row.remaining = 0
+        store.set_remaining(s, row, 0)
 
 
 def _plain(lot: CreditLot) -> rules.Lot:
@@ -114,7 +112,7 @@ def spend(s: Session, member: Member, lots: list[CreditLot], amount: int, now: d
     lock), those that expire first first. Raises InsufficientCredits."""
     for lot_id, take in rules.choose_spend([_plain(x) for x in lots], amount, now):
         lot = next(x for x in lots if x.id == lot_id)
-        lot.remaining -= take
+        store.set_remaining(s, lot, lot.remaining - take)
         append(s, member, "spend", -take, now, lot.id, ref)
 
 
@@ -278,7 +276,7 @@ def adjust(ctx: Context, admin_id: str, member_id: str, amount: int, reason: str
                 raise Conflict("The member does not hold that many credits.") from exc
             for lot_id, take in plan:
                 row = next(x for x in lots if x.id == lot_id)
-                row.remaining -= take
+                store.set_remaining(s, row, row.remaining - take)
                 append(s, member, "adjustment", -take, now, row.id, ref)
         balance = member.credit_balance
     ctx.publish(member_id, "credits.changed", {"balance": balance})

@@ -238,8 +238,8 @@ def _deliver(ctx: Context, s: Session, sender: Member, lots: list[CreditLot],
                            recipient_id=to_id, body=body, now=now)
     im = InMail(id=inmail_id, conversation_id=conv_id, sender_id=sender.id, recipient_id=to_id,
                 subject=subject, body=body, purpose=purpose, cost=cost, status="delivered",
-                sent_at=now, refunded=False)
-    s.add(im)
+                sent_at=now, opened_at=None, responded_at=None, refunded=False)
+    store.insert_inmail(s, im)
     if cost:
         credits.spend(s, sender, lots, cost, now, f"inmail:{inmail_id}")
     notifications.queue_new_inmail_email(s, ctx, im, sender, recipient, now)

@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from inroad.models import InMail
 from inroad.store import keyset
+
+_inmails: Table = InMail.__table__  # type: ignore[assignment]
+_NEW_INMAIL = insert(_inmails)
+
+
+def insert_inmail(session: Session, im: InMail) -> None:
+    """Write a new InMail with a Core statement; `im` stays a plain (transient) object, so the
+    send's transaction leaves the ORM unit of work nothing to flush."""
+    session.connection().execute(_NEW_INMAIL, {c.key: getattr(im, c.key) for c in _inmails.c})
 
 
 def get_inmail(session: Session, inmail_id: str) -> InMail | None:
