@@ -31,7 +31,6 @@ _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw)\s*:\s*)+", re.IGNORECASE)
 # Runs of digits with their separators ("2026", "1,000", "3.5") become one "#": "5 roles" and
 # "12 roles" are the same subject line.
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
-_SPACE = re.compile(r"\s+")
 _TRIM = " \t.,;:!?-'\"()[]\u2013\u2014\u2018\u2019\u201c\u201d"
 
 
@@ -78,17 +77,43 @@ class Period:
     end: date  # last day of the period inside the requested range
 
 
+def _replace_name(text: str, name: str) -> str:
+    """`name` replaced by `NAME_TOKEN` where it is not part of a longer word, leftmost first:
+    what `re.sub` with "(?<!\\w)" + `re.escape(name)` + "(?!\\w)" gives, without compiling a
+    pattern for every recipient."""
+    out: list[str] = []
+    pos = 0
+    start = text.find(name)
+    while start != -1:
+        end = start + len(name)
+        if ((start == 0 or not _is_word(text[start - 1]))
+                and (end == len(text) or not _is_word(text[end]))):
+            out += (text[pos:start], NAME_TOKEN)
+            pos = end
+            start = text.find(name, end)
+        else:
+            start = text.find(name, start + 1)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
+
+
 def normalize_subject(subject: str, names: Iterable[str] = ()) -> str:
     """The subject line as a group key: "Re:" prefixes dropped, the recipient's names (full,
     first, last) replaced by `{name}`, numbers by `#`, case and whitespace folded, surrounding
     punctuation trimmed, at most 200 characters. "Quick question, Ann!" and "quick  question,
     Bob" (to Ann and to Bob) are one subject."""
-    text = _REPLY_PREFIX.sub("", subject)
-    text = _SPACE.sub(" ", text).strip().casefold()
+    text = _REPLY_PREFIX.sub("", subject) if ":" in subject else subject  # "Re:" needs a ":"
+    text = " ".join(text.split()).casefold()
     names = {n.casefold().strip() for n in names
              if len(n.strip()) > 1 and any(ch.isalpha() for ch in n)}
     for name in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_TOKEN, text)
+        text = _replace_name(text, name)
     text = _NUMBER.sub("#", text)
     return text.strip(_TRIM)[:SUBJECT_MAX]
 

@@ -47,8 +47,8 @@ against 15.2 at 32, with the same detection in `bench/abuse_sim.py` (see `bench/
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,11 +62,19 @@ SCHEME = "affine32"  # datasketch's permutation scheme; stored values are uint32
 FORMAT_VERSION = 1
 KINDS = ("shingles", "words")
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*\n+\s*")
-_APOSTROPHE = re.compile(r"['\u2019]")
-_NOT_WORD = re.compile(r"[^\w\s]+|_")
+# A sentence ends at a line break, or at whitespace after ".", "!", "?" or ";" (the mark goes
+# with it: it would be stripped as punctuation anyway). Starting with a character set lets the
+# regex engine skip ahead instead of trying the pattern at every character.
+_SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=\n)|\s+)")
+_WORD = re.compile(r"[^\W_]+")  # a word once punctuation (and "_") is stripped
 # Salutations carry nothing and are the first thing a spinner varies ("Hi" / "Hello" / "Hey").
 SALUTATIONS = frozenset({"hi", "hello", "hey", "dear", "greetings", "hiya", "howdy"})
+# Text outside these characters (Latin-1, Latin Extended-A but for dotted I, dotless i and long
+# s, general punctuation, currency signs): there `re.IGNORECASE` equality is not plain
+# `str.lower()` equality of single characters (tests/domain/test_fast_equivalence.py checks
+# every pair).
+_NOT_PLAIN_CASE = re.compile(r"[^\x00-\u012f\u0132-\u017e\u2000-\u206f\u20a0-\u20cf]")
+_FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
 
 
 @dataclass(frozen=True)
@@ -78,19 +86,62 @@ class Fingerprint:
     band_keys: tuple[str, ...]
 
 
-@lru_cache(maxsize=1024)
-def _merge_fields(recipient_name: str, recipient_company: str) -> re.Pattern[str] | None:
-    """What a mail merge fills in per recipient: the full name and each part of it, and the
-    company as a whole (its parts are too often ordinary words: "Blue Harbor")."""
+def _merge_words(recipient_name: str, recipient_company: str) -> list[str]:
+    """What a mail merge fills in per recipient, longest first (so the full name goes before
+    its parts): the full name and each part of it, and the company as a whole (its parts are too
+    often ordinary words: "Blue Harbor")."""
     strip = ".,;:!?()\""
     parts = {recipient_name.strip(), *recipient_name.split(), recipient_company.strip()}
-    # Longest first, so the full name goes before its parts.
-    words = sorted({p.strip(strip) for p in parts if len(p.strip(strip)) >= 2},
-                   key=len, reverse=True)
-    if not words:
-        return None
+    return sorted({p.strip(strip) for p in parts if len(p.strip(strip)) >= 2},
+                  key=len, reverse=True)
+
+
+@lru_cache(maxsize=1024)
+def _merge_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in words)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?:['\u2019]s)?(?!\w)", re.IGNORECASE)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
+
+
+def _lower_without(body: str, words: Sequence[str]) -> str:
+    """`body` lower-cased with each merge field (a word of `words`, any case, optionally with
+    "'s", not inside a longer word) replaced by a space, leftmost first, at one place the
+    earliest of `words`: what `_merge_pattern(words).sub(" ", body).lower()` gives. Compiling
+    that pattern costs more than the rest of a fingerprint and every send has a new recipient,
+    so plain-case text (nearly all of it) is searched with `str.find` instead."""
+    if not words:
+        return body.lower()
+    if _NOT_PLAIN_CASE.search(body) or any(_NOT_PLAIN_CASE.search(w) for w in words):
+        return _merge_pattern(tuple(words)).sub(" ", body).lower()
+    low = body.lower()
+    n = len(low)
+    found: list[tuple[int, int, int]] = []  # (start, rank in words, end)
+    for rank, word in enumerate(words):
+        word = word.lower()
+        start = low.find(word)
+        while start != -1:
+            if start == 0 or not _is_word(body[start - 1]):
+                end = start + len(word)
+                if (end + 1 < n and body[end] in "'\u2019" and low[end + 1] == "s"
+                        and (end + 2 == n or not _is_word(body[end + 2]))):
+                    found.append((start, rank, end + 2))
+                elif end == n or not _is_word(body[end]):
+                    found.append((start, rank, end))
+            start = low.find(word, start + 1)
+    if not found:
+        return low
+    found.sort()
+    out: list[str] = []
+    pos = 0
+    for start, _, end in found:
+        if start >= pos:  # not overlapping an earlier match
+            out += (low[pos:start], " ")
+            pos = end
+    out.append(low[pos:])
+    return "".join(out)
 
 
 def sentences(body: str, recipient_name: str = "",
@@ -98,13 +149,14 @@ def sentences(body: str, recipient_name: str = "",
     """The body's sentences as lists of normalized words: the recipient's full name, each part
     of it, their company and salutations removed, lower-cased, punctuation stripped, whitespace
     collapsed."""
-    pattern = _merge_fields(recipient_name, recipient_company)
-    if pattern is not None:
-        body = pattern.sub(" ", body)
+    # Lower-cased whole, not sentence by sentence: the same, as only a final sigma looks at
+    # its neighbours and never across the whitespace between sentences.
+    text = _lower_without(body, _merge_words(recipient_name, recipient_company))
+    # Sentence breaks become "\n" before apostrophes go ("end.' Next" does not break).
+    text = _SENTENCE_END.sub("\n", text).replace("'", "").replace("\u2019", "")
     out: list[list[str]] = []
-    for raw in _SENTENCE_END.split(body):
-        text = _NOT_WORD.sub(" ", _APOSTROPHE.sub("", raw.lower()))
-        words = [w for w in text.split() if w not in SALUTATIONS]
+    for raw in text.split("\n"):
+        words = [w for w in _WORD.findall(raw) if w not in SALUTATIONS]
         if words:
             out.append(words)
     return out
@@ -121,8 +173,11 @@ def shingles(parts: Sequence[Sequence[str]], k: int = SHINGLE_SIZE) -> set[str]:
     for words in parts:
         if len(words) < k:
             out.add(" ".join(words))
-            continue
-        out.update(" ".join(words[i:i + k]) for i in range(len(words) - k + 1))
+        elif k == 3:  # the one used; a little faster than joining slices
+            out.update([f"{a} {b} {c}"
+                        for a, b, c in zip(words, words[1:], words[2:], strict=False)])
+        else:
+            out.update(" ".join(words[i:i + k]) for i in range(len(words) - k + 1))
     return out
 
 
@@ -130,36 +185,65 @@ def word_set(parts: Sequence[Sequence[str]]) -> set[str]:
     return {w for words in parts for w in words}
 
 
-_local = threading.local()
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations for our seed: building a MinHash costs more than hashing a
+    whole InMail."""
+    a, b = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+    a, b = np.array(a, dtype=np.uint32), np.array(b, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
 
 
-def _hasher(num_perm: int) -> MinHash:
-    """One reusable MinHash per thread and size: building one (permutations from the seed,
-    checks) costs more than hashing a whole InMail."""
-    cache: dict[int, MinHash] = _local.__dict__.setdefault("hashers", {})
-    m = cache.get(num_perm)
-    if m is None:
-        m = cache[num_perm] = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
-    m.clear()
-    return m
+def _sha1_32(features: Iterable[str]) -> list[bytes]:
+    """datasketch's `sha1_hash32` of each feature, as 4 little-endian bytes; one empty string
+    for the empty set, so two empty bodies still count as the same."""
+    sha1 = hashlib.sha1
+    return [sha1(f.encode()).digest()[:4] for f in features] or [sha1(b"").digest()[:4]]
+
+
+@lru_cache(maxsize=1 << 14)
+def _word_sha1_32(word: str) -> bytes:
+    """Cached for words (a few MB at most): most words of an InMail were in earlier ones, while
+    its 3-shingles mostly were not."""
+    return hashlib.sha1(word.encode()).digest()[:4]
+
+
+def _minhashes(hashes: Sequence[list[bytes]], num_perm: int) -> list[np.ndarray]:
+    """What datasketch's `MinHash(num_perm, SEED, scheme="affine32").update_batch` gives for
+    each set of 32-bit feature hashes (the MurmurHash3 finalizer, then a * h + b mod 2^32 for
+    each permutation, the minimum over the set), for all sets in one numpy pass."""
+    a, b = _permutations(num_perm)
+    bounds = [0, *itertools.accumulate(map(len, hashes))]
+    hv = np.frombuffer(b"".join(itertools.chain.from_iterable(hashes)),
+                       dtype="<u4").astype(np.uint32)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv ^= hv >> s1
+    hv *= m1
+    hv ^= hv >> s2
+    hv *= m2
+    hv ^= hv >> s3
+    phv = hv[:, None] * a + b
+    return [phv[lo:hi].min(axis=0) for lo, hi in itertools.pairwise(bounds)]
 
 
 def minhash(features: Iterable[str], num_perm: int) -> np.ndarray:
     """A MinHash signature (uint32 array) of a feature set. The empty set hashes like a set of
     one empty string, so two empty bodies still count as the same."""
-    m = _hasher(num_perm)
-    m.update_batch([f.encode() for f in features] or [b""])
-    return np.array(m.hashvalues, dtype=np.uint32)
+    return _minhashes([_sha1_32(features)], num_perm)[0]
+
+
+def _band_keys(kind_index: int, raw: bytes, bands: int, rows: int) -> list[str]:
+    width = 4 * rows
+    blake2b = hashlib.blake2b
+    return [blake2b(bytes((kind_index, band)) + raw[band * width:(band + 1) * width],
+                    digest_size=16).hexdigest() for band in range(bands)]
 
 
 def band_keys(kind_index: int, signature: np.ndarray, bands: int) -> list[str]:
-    rows = len(signature) // bands
-    keys = []
-    for band in range(bands):
-        chunk = signature[band * rows:(band + 1) * rows].astype("<u4").tobytes()
-        digest = hashlib.blake2b(bytes((kind_index, band)) + chunk, digest_size=16)
-        keys.append(digest.hexdigest())
-    return keys
+    return _band_keys(kind_index, signature.astype("<u4").tobytes(), bands,
+                      len(signature) // bands)
 
 
 @lru_cache(maxsize=256)
@@ -169,12 +253,15 @@ def fingerprint(body: str, recipient_name: str, num_perm: int, bands: int,
     if not 1 <= bands <= num_perm:
         raise ValueError("bands must be between 1 and num_perm")
     parts = sentences(body, recipient_name, recipient_company)
-    sigs = [minhash(shingles(parts), num_perm), minhash(word_set(parts), num_perm)]
+    raws = [sig.astype("<u4").tobytes()
+            for sig in _minhashes([_sha1_32(shingles(parts)),
+                                   list(map(_word_sha1_32, word_set(parts))) or _sha1_32(())],
+                                  num_perm)]
     keys: list[str] = []
-    for i, sig in enumerate(sigs):
-        keys.extend(band_keys(i, sig, bands))
-    blob = bytes((FORMAT_VERSION,)) + b"".join(s.astype("<u4").tobytes() for s in sigs)
-    return Fingerprint(signature=blob, band_keys=tuple(keys))
+    for i, raw in enumerate(raws):
+        keys.extend(_band_keys(i, raw, bands, num_perm // bands))
+    return Fingerprint(signature=bytes((FORMAT_VERSION,)) + b"".join(raws),
+                       band_keys=tuple(keys))
 
 
 def unpack(signature: bytes, num_perm: int) -> np.ndarray | None:

@@ -62,9 +62,12 @@ def hit(s: Session, window: Window) -> int:
                              {"key": window.key, "window_start": window.start,
                               "count": 1}).scalar_one())
     if count == 1:
-        s.execute(delete(RateCounter).where(RateCounter.key == window.key,
-                                            RateCounter.window_start < window.start - KEEP))
+        conn.execute(_PRUNE_KEY, {"b_key": window.key, "b_before": window.start - KEEP})
     return count
+
+
+_PRUNE_KEY = delete(RateCounter).where(RateCounter.key == bindparam("b_key"),
+                                       RateCounter.window_start < bindparam("b_before"))
 
 
 @cache
