@@ -21,7 +21,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -31,6 +30,7 @@ from sqlalchemy.orm import Session
 from inroad.context import Context
 from inroad.domain.compliance import ComplianceResult, seconds_until
 from inroad.models import Member, RateCounter
+from inroad.store.driver import Prepared
 
 RATE_LIMITED = "rate_limited"
 KEEP = timedelta(days=1)  # counter rows older than this are deleted opportunistically
@@ -57,26 +57,24 @@ def day_window(key: str, now: datetime) -> Window:
 def hit(s: Session, window: Window) -> int:
     """Count one event in the window and return the new count (atomic upsert). The first hit of
     a window also deletes this key's windows older than a day (primary-key prefix range)."""
-    conn = s.connection()
-    count = int(conn.execute(_upsert(conn.dialect.name),
-                             {"key": window.key, "window_start": window.start,
-                              "count": 1}).scalar_one())
+    count = int(_upsert(s.get_bind().dialect.name).scalar(
+        s, {"key": window.key, "window_start": window.start, "count": 1}))
     if count == 1:
-        conn.execute(_PRUNE_KEY, {"b_key": window.key, "b_before": window.start - KEEP})
+        _PRUNE_KEY.execute(s, {"b_key": window.key, "b_before": window.start - KEEP})
     return count
 
 
-_PRUNE_KEY = delete(RateCounter).where(RateCounter.key == bindparam("b_key"),
-                                       RateCounter.window_start < bindparam("b_before"))
+_PRUNE_KEY = Prepared(delete(RateCounter).where(
+    RateCounter.key == bindparam("b_key"), RateCounter.window_start < bindparam("b_before")))
 
 
 @cache
-def _upsert(dialect: str) -> Any:
+def _upsert(dialect: str) -> Prepared:
     table: Table = RateCounter.__table__  # type: ignore[assignment]
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-    return stmt.on_conflict_do_update(index_elements=[table.c.key, table.c.window_start],
-                                      set_={"count": table.c.count + 1}
-                                      ).returning(table.c.count)
+    return Prepared(stmt.on_conflict_do_update(
+        index_elements=[table.c.key, table.c.window_start],
+        set_={"count": table.c.count + 1}).returning(table.c.count))
 
 
 def unhit(s: Session, window: Window) -> None:
@@ -86,12 +84,11 @@ def unhit(s: Session, window: Window) -> None:
 
 
 def current(s: Session, window: Window) -> int:
-    return s.connection().execute(_CURRENT, {"b_key": window.key,
-                                             "b_start": window.start}).scalar() or 0
+    return int(_CURRENT.scalar(s, {"b_key": window.key, "b_start": window.start}) or 0)
 
 
-_CURRENT = select(RateCounter.count).where(RateCounter.key == bindparam("b_key"),
-                                           RateCounter.window_start == bindparam("b_start"))
+_CURRENT = Prepared(select(RateCounter.count).where(
+    RateCounter.key == bindparam("b_key"), RateCounter.window_start == bindparam("b_start")))
 
 
 def prune(ctx: Context, _batch: int = 0) -> int:

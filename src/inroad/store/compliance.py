@@ -10,23 +10,23 @@ from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from inroad.models import InMail, InMailBand, InMailRejection, InMailSignature
+from inroad.store.driver import Prepared, utc
 
 
 def pair_history(s: Session, sender_id: str,
                  recipient_id: str) -> list[tuple[datetime, datetime | None]]:
     """(sent_at, responded_at) of every InMail from sender to recipient (`ix_inmails_pair`).
     Small by construction: without a response a pair holds at most two."""
-    rows = s.connection().execute(_PAIR_HISTORY, {"b_sender": sender_id, "b_to": recipient_id})
-    return [(sent, responded) for sent, responded in rows]
+    rows = _PAIR_HISTORY.execute(s, {"b_sender": sender_id, "b_to": recipient_id}).fetchall()
+    return [(utc(sent), utc(responded)) for sent, responded in rows]  # type: ignore[misc]
 
 
 def add_fingerprint(s: Session, inmail_id: str, sender_id: str, recipient_id: str,
                     signature: bytes, band_keys: Sequence[str], now: datetime) -> None:
-    conn = s.connection()
-    conn.execute(_NEW_SIGNATURE, {"inmail_id": inmail_id, "sender_id": sender_id,
-                                  "recipient_id": recipient_id, "signature": signature,
-                                  "created_at": now})
-    conn.execute(_NEW_BAND, [
+    _NEW_SIGNATURE.execute(s, {"inmail_id": inmail_id, "sender_id": sender_id,
+                               "recipient_id": recipient_id, "signature": signature,
+                               "created_at": now})
+    _NEW_BAND.executemany(s, [
         {"inmail_id": inmail_id, "band": key, "sender_id": sender_id, "created_at": now}
         for key in dict.fromkeys(band_keys)])
 
@@ -52,23 +52,21 @@ def refusals_since(s: Session, sender_id: str, codes: Collection[str], since: da
 
 def sent_since(s: Session, sender_id: str, since: datetime) -> int:
     """Delivered InMails since `since`: an index-only count on `ix_inmails_sender`."""
-    return s.connection().execute(_SENT_SINCE, {"b_sender": sender_id,
-                                                "b_since": since}).scalar_one()
+    return int(_SENT_SINCE.scalar(s, {"b_sender": sender_id, "b_since": since}))
 
 
 def responded_since(s: Session, sender_id: str, since: datetime) -> int:
     """Of those, the answered ones: index-only too (`ix_inmails_sender` holds responded_at)."""
-    return s.connection().execute(_RESPONDED_SINCE, {"b_sender": sender_id,
-                                                     "b_since": since}).scalar_one()
+    return int(_RESPONDED_SINCE.scalar(s, {"b_sender": sender_id, "b_since": since}))
 
 
-# Statements on every send, built once (building one costs about what running it does).
-_PAIR_HISTORY = select(InMail.sent_at, InMail.responded_at).where(
-    InMail.sender_id == bindparam("b_sender"), InMail.recipient_id == bindparam("b_to"))
+# Statements on every send, built once and run on the driver (store/driver).
+_PAIR_HISTORY = Prepared(select(InMail.sent_at, InMail.responded_at).where(
+    InMail.sender_id == bindparam("b_sender"), InMail.recipient_id == bindparam("b_to")))
 _signatures: Table = InMailSignature.__table__  # type: ignore[assignment]
 _bands: Table = InMailBand.__table__  # type: ignore[assignment]
-_NEW_SIGNATURE = insert(_signatures)
-_NEW_BAND = insert(_bands)
+_NEW_SIGNATURE = Prepared(insert(_signatures))
+_NEW_BAND = Prepared(insert(_bands))
 _SIMILAR = select(InMailSignature.recipient_id, InMailSignature.signature).where(
     InMailSignature.inmail_id.in_(
         select(InMailBand.inmail_id).where(
@@ -76,6 +74,7 @@ _SIMILAR = select(InMailSignature.recipient_id, InMailSignature.signature).where
             InMailBand.band.in_(bindparam("b_bands", expanding=True)),
             InMailBand.created_at >= bindparam("b_since")).distinct().scalar_subquery()),
     InMailSignature.recipient_id != bindparam("b_exclude"))
-_SENT_SINCE = select(func.count()).select_from(InMail).where(
+_SENT_SINCE_STATEMENT = select(func.count()).select_from(InMail).where(
     InMail.sender_id == bindparam("b_sender"), InMail.sent_at > bindparam("b_since"))
-_RESPONDED_SINCE = _SENT_SINCE.where(InMail.responded_at.is_not(None))
+_SENT_SINCE = Prepared(_SENT_SINCE_STATEMENT)
+_RESPONDED_SINCE = Prepared(_SENT_SINCE_STATEMENT.where(InMail.responded_at.is_not(None)))

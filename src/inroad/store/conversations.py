@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from inroad.domain.accounts import CARD_FIELDS
 from inroad.models import Conversation, InboxEntry, InMail, Member, Message
 from inroad.store import keyset
+from inroad.store.driver import Prepared
 
 inbox: Table = InboxEntry.__table__  # type: ignore[assignment]
 messages: Table = Message.__table__  # type: ignore[assignment]
@@ -30,10 +31,9 @@ def get_entry(session: Session, member_id: str, conversation_id: str) -> InboxEn
 def create_conversation(session: Session, *, conv_id: str, kind: str, a: str, b: str,
                         now: datetime, pair_key: str | None = None,
                         subject: str | None = None) -> None:
-    conn = session.connection()
-    conn.execute(_NEW_CONVERSATION, {"id": conv_id, "kind": kind, "pair_key": pair_key,
-                                     "subject": subject, "created_at": now})
-    conn.execute(_NEW_ENTRY, [
+    _NEW_CONVERSATION.execute(session, {"id": conv_id, "kind": kind, "pair_key": pair_key,
+                                        "subject": subject, "created_at": now})
+    _NEW_ENTRY.executemany(session, [
         {"member_id": a, "conversation_id": conv_id, "other_id": b, "kind": kind,
          "archived": False, "unread_count": 0, "updated_at": now},
         {"member_id": b, "conversation_id": conv_id, "other_id": a, "kind": kind,
@@ -45,27 +45,27 @@ def add_message(session: Session, *, msg_id: str, conv_id: str, sender_id: str,
                 recipient_id: str, body: str, now: datetime) -> None:
     """Insert a message and bump both inbox rows: new activity brings the conversation back to
     both primary inboxes, and counts as unread for the recipient."""
-    conn = session.connection()
-    conn.execute(_NEW_MESSAGE, {"id": msg_id, "conversation_id": conv_id,
-                                "sender_id": sender_id, "body": body, "created_at": now})
-    conn.execute(_SET_LAST_MESSAGE, {"b_conv": conv_id, "b_msg": msg_id})
-    conn.execute(_BUMP_ENTRIES, {"b_conv": conv_id, "b_now": now, "b_sender": sender_id,
-                                 "b_recipient": recipient_id})
+    _NEW_MESSAGE.execute(session, {"id": msg_id, "conversation_id": conv_id,
+                                   "sender_id": sender_id, "body": body, "created_at": now})
+    _SET_LAST_MESSAGE.execute(session, {"b_conv": conv_id, "b_msg": msg_id})
+    _BUMP_ENTRIES.execute(session, {"b_conv": conv_id, "b_now": now, "b_sender": sender_id,
+                                    "b_recipient": recipient_id})
 
 
-# The send path's statements, built once: building a statement costs as much as running it.
-_NEW_CONVERSATION = insert(conversations)
-_NEW_ENTRY = insert(inbox)
-_NEW_MESSAGE = insert(messages)
-_SET_LAST_MESSAGE = (update(conversations).where(conversations.c.id == bindparam("b_conv"))
-                     .values(last_message_id=bindparam("b_msg")))
+# The send path's statements, built once and run on the driver (store/driver).
+_NEW_CONVERSATION = Prepared(insert(conversations))
+_NEW_ENTRY = Prepared(insert(inbox))
+_NEW_MESSAGE = Prepared(insert(messages))
+_SET_LAST_MESSAGE = Prepared(update(conversations).where(
+    conversations.c.id == bindparam("b_conv")).values(last_message_id=bindparam("b_msg")))
 # Both members' rows in one statement: two primary-key (member_id, conversation_id) probes.
-_BUMP_ENTRIES = (update(inbox).where(
+_BUMP_ENTRIES = Prepared(update(inbox).where(
     inbox.c.member_id.in_([bindparam("b_sender"), bindparam("b_recipient")]),
     inbox.c.conversation_id == bindparam("b_conv"))
-                 .values(updated_at=bindparam("b_now"), archived=False,
-                         unread_count=inbox.c.unread_count + case(
-                             (inbox.c.member_id == bindparam("b_recipient"), 1), else_=0)))
+                         .values(updated_at=bindparam("b_now"), archived=False,
+                                 unread_count=inbox.c.unread_count + case(
+                                     (inbox.c.member_id == bindparam("b_recipient"), 1),
+                                     else_=0)))
 
 
 def list_entries(session: Session, member_id: str, *, archived: bool, unread: bool,

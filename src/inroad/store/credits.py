@@ -8,19 +8,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from inroad.models import CreditGrant, CreditLot, IdempotencyRecord, LedgerEntry, Member
+from inroad.store.driver import Prepared
 
-# Credit writes go through Core statements built once, and the loaded objects are kept in step
-# with `set_committed_value`: an InMail send then leaves the ORM unit of work nothing to flush,
-# which cost more than the statements themselves.
+# Credit writes go through Core statements run on the driver (store/driver), and the loaded
+# objects are kept in step with `set_committed_value`: an InMail send then leaves the ORM unit
+# of work nothing to flush, which cost more than the statements themselves.
 _lots: Table = CreditLot.__table__  # type: ignore[assignment]
 _ledger: Table = LedgerEntry.__table__  # type: ignore[assignment]
 _members: Table = Member.__table__  # type: ignore[assignment]
-_NEW_LOT = insert(_lots)
-_NEW_ENTRY = insert(_ledger)
-_SET_REMAINING = (update(_lots).where(_lots.c.id == bindparam("b_id"))
-                  .values(remaining=bindparam("b_remaining")))
-_SET_BALANCE = (update(_members).where(_members.c.id == bindparam("b_id"))
-                .values(credit_balance=bindparam("b_balance"), ledger_seq=bindparam("b_seq")))
+_NEW_LOT = Prepared(insert(_lots))
+_NEW_ENTRY = Prepared(insert(_ledger))
+_SET_REMAINING = Prepared(update(_lots).where(_lots.c.id == bindparam("b_id"))
+                          .values(remaining=bindparam("b_remaining")))
+_SET_BALANCE = Prepared(update(_members).where(_members.c.id == bindparam("b_id")).values(
+    credit_balance=bindparam("b_balance"), ledger_seq=bindparam("b_seq")))
 
 
 def _row(obj: Any, table: Table) -> dict[str, Any]:
@@ -37,11 +38,11 @@ def _flush_new(session: Session) -> None:
 def insert_lot(session: Session, lot: CreditLot) -> None:
     """Write a new lot; `lot` stays a plain (transient) object."""
     _flush_new(session)
-    session.connection().execute(_NEW_LOT, _row(lot, _lots))
+    _NEW_LOT.execute(session, _row(lot, _lots))
 
 
 def set_remaining(session: Session, lot: CreditLot, remaining: int) -> None:
-    session.connection().execute(_SET_REMAINING, {"b_id": lot.id, "b_remaining": remaining})
+    _SET_REMAINING.execute(session, {"b_id": lot.id, "b_remaining": remaining})
     set_committed_value(lot, "remaining", remaining)
 
 
@@ -49,10 +50,9 @@ def append_entry(session: Session, member: Member, entry: LedgerEntry) -> None:
     """Write a ledger entry and the member's balance and sequence it leads to
     (`entry.balance_after`, `entry.seq`)."""
     _flush_new(session)
-    conn = session.connection()
-    conn.execute(_NEW_ENTRY, _row(entry, _ledger))
-    conn.execute(_SET_BALANCE, {"b_id": member.id, "b_balance": entry.balance_after,
-                                "b_seq": entry.seq})
+    _NEW_ENTRY.execute(session, _row(entry, _ledger))
+    _SET_BALANCE.execute(session, {"b_id": member.id, "b_balance": entry.balance_after,
+                                   "b_seq": entry.seq})
     set_committed_value(member, "credit_balance", entry.balance_after)
     set_committed_value(member, "ledger_seq", entry.seq)
 

@@ -7,15 +7,16 @@ from sqlalchemy.orm import Session
 
 from inroad.models import InMail
 from inroad.store import keyset
+from inroad.store.driver import Prepared
 
 _inmails: Table = InMail.__table__  # type: ignore[assignment]
-_NEW_INMAIL = insert(_inmails)
+_NEW_INMAIL = Prepared(insert(_inmails))
 
 
 def insert_inmail(session: Session, im: InMail) -> None:
-    """Write a new InMail with a Core statement; `im` stays a plain (transient) object, so the
-    send's transaction leaves the ORM unit of work nothing to flush."""
-    session.connection().execute(_NEW_INMAIL, {c.key: getattr(im, c.key) for c in _inmails.c})
+    """Write a new InMail on the driver (store/driver); `im` stays a plain (transient) object,
+    so the send's transaction leaves the ORM unit of work nothing to flush."""
+    _NEW_INMAIL.execute(session, {c.key: getattr(im, c.key) for c in _inmails.c})
 
 
 def get_inmail(session: Session, inmail_id: str) -> InMail | None:

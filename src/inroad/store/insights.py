@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from inroad.domain.insights import COUNT_FIELDS, Counts
 from inroad.models import Block, Connection, ContactStop, InMail, InsightCount, Member
 from inroad.store import keyset
+from inroad.store.driver import Prepared
 
 KEY = ("member_id", "day", "dim", "dim_value")
 
@@ -43,19 +44,19 @@ def add_counts(session: Session, increments: Iterable[tuple[str, datetime, str, 
         row.update(member_id=member_id, day=day, dim=dim, dim_value=dim_value)
         rows.append(row)
     if rows:
-        session.connection().execute(_upsert(session.get_bind().dialect.name), rows)
+        _upsert(session.get_bind().dialect.name).executemany(session, rows)
 
 
 _ZEROS: dict[str, Any] = {**{f: 0 for f in COUNT_FIELDS}, "response_hours_total": 0.0}
 
 
 @cache
-def _upsert(dialect: str) -> Any:
+def _upsert(dialect: str) -> Prepared:
     table: Table = InsightCount.__table__  # type: ignore[assignment]
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-    return stmt.on_conflict_do_update(
+    return Prepared(stmt.on_conflict_do_update(
         index_elements=list(KEY),
-        set_={c: table.c[c] + stmt.excluded[c] for c in _ZEROS})
+        set_={c: table.c[c] + stmt.excluded[c] for c in _ZEROS}))
 
 
 _COLUMNS = [getattr(InsightCount, f) for f in COUNT_FIELDS]

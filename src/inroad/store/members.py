@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from inroad.models import AuthToken, Block, Connection, ContactStop, Member
 from inroad.store import keyset
+from inroad.store.driver import Prepared
 
 
 def get_member(session: Session, member_id: str) -> Member | None:
@@ -115,7 +116,7 @@ class Relation(NamedTuple):
 def relation(session: Session, a: str, b: str) -> Relation:
     """Everything the delivery rules ask about a pair, in one prepared statement of four index
     lookups (four statements cost four round trips through SQLAlchemy on every send)."""
-    row = session.connection().execute(_RELATION, {"b_a": a, "b_b": b}).one()
+    row = _RELATION.execute(session, {"b_a": a, "b_b": b}).fetchone()
     return Relation(bool(row[0]), int(row[1]), bool(row[2]), bool(row[3]))
 
 
@@ -132,7 +133,7 @@ def _relation_statement() -> Select[Any]:
     return select(connected, case((connected, 0), else_=shared), blocked, stopped)
 
 
-_RELATION = _relation_statement()
+_RELATION = Prepared(_relation_statement())
 
 
 def has_stopped(session: Session, recipient_id: str, sender_id: str) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inroad.models import EmailOutbox, InMail, InMailReminder
+from inroad.store.driver import Prepared
 
 outbox: Table = EmailOutbox.__table__  # type: ignore[assignment]
 reminders: Table = InMailReminder.__table__  # type: ignore[assignment]
@@ -37,16 +38,16 @@ def add_email(session: Session, **values: Any) -> bool:
     """Queue one email; with a `dedupe_key` already queued, nothing happens. Returns whether a
     row was added."""
     # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT.
-    conn = session.connection()
-    return conn.execute(_add_email(conn.dialect.name), values).first() is not None
+    prepared = _add_email(session.get_bind().dialect.name)
+    return prepared.execute(session, values).fetchone() is not None
 
 
 @cache
-def _add_email(dialect: str) -> Any:
-    """Built once per dialect: it runs inside every InMail send."""
+def _add_email(dialect: str) -> Prepared:
+    """Built once per dialect and run on the driver: it runs inside every InMail send."""
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(outbox)
-    return (insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(outbox.c.id))
+    return Prepared(insert.on_conflict_do_nothing(index_elements=["dedupe_key"])
+                    .returning(outbox.c.id))
 
 
 def _due(now: datetime, max_attempts: int) -> Any:

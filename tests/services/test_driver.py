@@ -1,0 +1,68 @@
+"""store/driver: a statement run on the driver writes what SQLAlchemy would have written, so
+rows it writes and rows the ORM writes read back, compare and sort alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import bindparam, insert, select, update
+
+from inroad.db import Database
+from inroad.models import InsightCount, RateCounter
+from inroad.store.driver import Prepared, utc
+
+COUNTERS = RateCounter.__table__
+COUNTS = InsightCount.__table__
+
+
+def test_datetimes_are_stored_as_sqlalchemy_stores_them(db: Database) -> None:
+    """Same column, one row through SQLAlchemy and one through the driver: the stored values
+    are identical (on SQLite that is text, compared as text by every range query)."""
+    at = datetime(2026, 11, 26, 9, 30, tzinfo=timezone(timedelta(hours=2)))  # 07:30 UTC
+    with db.write() as s:
+        s.execute(insert(COUNTERS), {"key": "orm", "window_start": at, "count": 1})
+        Prepared(insert(COUNTERS)).execute(s, {"key": "raw", "window_start": at, "count": 1})
+    with db.read() as s:
+        raw = {k: v for k, v in s.connection().exec_driver_sql(
+            "SELECT key, window_start FROM rate_counters").all()}
+        orm = {k: v for k, v in s.execute(select(COUNTERS.c.key, COUNTERS.c.window_start))}
+    assert raw["orm"] == raw["raw"]
+    assert orm["raw"] == orm["orm"] == datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
+
+
+def test_parameters_by_name_in_any_order_with_literals_and_column_defaults(db: Database) -> None:
+    """A statement's own literals (`+ 1`) and the columns' scalar defaults are filled in; the
+    caller's values go to the right placeholders whatever the driver's parameter style."""
+    day = datetime(2026, 11, 26, tzinfo=UTC)
+    with db.write() as s:
+        Prepared(insert(COUNTS)).execute(s, {"day": day, "dim": "all", "dim_value": "",
+                                             "member_id": "m1"})
+        bump = Prepared(update(COUNTS).where(COUNTS.c.member_id == bindparam("b_member"),
+                                             COUNTS.c.day == bindparam("b_day"))
+                        .values(sent=COUNTS.c.sent + 1, delivered=bindparam("b_delivered")))
+        bump.execute(s, {"b_delivered": 7, "b_day": day, "b_member": "m1"})
+    with db.read() as s:
+        row = s.execute(select(COUNTS.c.day, COUNTS.c.sent, COUNTS.c.delivered,
+                               COUNTS.c.response_hours_total)).one()
+    assert tuple(row) == (day, 1, 7, 0.0)
+
+
+def test_results_are_the_drivers_and_utc_reads_them(db: Database) -> None:
+    at = datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC)
+    with db.write() as s:
+        Prepared(insert(COUNTERS)).execute(s, {"key": "k", "window_start": at, "count": 3})
+    read = Prepared(select(COUNTERS.c.window_start, COUNTERS.c.count)
+                    .where(COUNTERS.c.key == bindparam("b_key")))
+    with db.read() as s:
+        stored, count = read.execute(s, {"b_key": "k"}).fetchone()
+        assert read.scalar(s, {"b_key": "missing"}) is None
+    assert (utc(stored), count) == (at, 3)
+
+
+def test_expanding_in_lists_are_refused() -> None:
+    from sqlalchemy.dialects import sqlite
+
+    stmt = select(COUNTERS.c.key).where(COUNTERS.c.key.in_(bindparam("b_keys", expanding=True)))
+    with pytest.raises(ValueError, match="expanding"):
+        Prepared(stmt)._plan(sqlite.dialect())
