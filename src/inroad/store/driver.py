@@ -37,7 +37,7 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat(" ", "microseconds")  # strftime's twin, at a fraction of its cost
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:

@@ -46,7 +46,8 @@ def create_app(settings: Settings, clock: Clock | None = None,
         await broker.start()
         if runner:
             runner.start()
-        yield
+        with db.checkpoints():
+            yield
         if runner:
             runner.stop()
         await broker.stop()
