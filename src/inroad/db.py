@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -146,6 +146,13 @@ class Database:
             log.exception("SQLite checkpoints stopped")
         finally:
             conn.close()
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read transaction on a Core connection, for hot reads that run on the driver
+        (`store.driver`): a `Session` costs more than such a read."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -8,8 +8,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import bindparam, insert, select, update
 
+from inroad.context import Context
 from inroad.db import Database
-from inroad.models import InsightCount, RateCounter
+from inroad.models import InsightCount, Member, RateCounter
+from inroad.security import token_hash
+from inroad.services import accounts
+from inroad.store import members
 from inroad.store.driver import Prepared, utc
 
 COUNTERS = RateCounter.__table__
@@ -66,3 +70,18 @@ def test_expanding_in_lists_are_refused() -> None:
     stmt = select(COUNTERS.c.key).where(COUNTERS.c.key.in_(bindparam("b_keys", expanding=True)))
     with pytest.raises(ValueError, match="expanding"):
         Prepared(stmt)._plan(sqlite.dialect())
+
+
+def test_rows_read_on_the_driver_equal_the_orms(ctx: Context) -> None:
+    """`Prepared.all` converts every value as SQLAlchemy would (datetimes, booleans, JSON):
+    the member a token names, read on the driver, equals the ORM's."""
+    created = accounts.signup(ctx, email="d@example.com", password="0123456789",
+                              full_name="Dee", skills=["Go", "SQL"], headline="Engineer")
+    with ctx.db.read_connection() as conn:
+        raw = members.token_member(conn, token_hash(created.token), ctx.now())
+    with ctx.db.read() as s:
+        orm = s.get(Member, created.member.id)
+    assert raw is not None and orm is not None
+    columns = [c.key for c in Member.__table__.columns]
+    assert {c: getattr(raw, c) for c in columns} == {c: getattr(orm, c) for c in columns}
+    assert raw.skills == ["Go", "SQL"] and raw.created_at.tzinfo is UTC

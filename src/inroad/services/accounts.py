@@ -113,8 +113,8 @@ def logout(ctx: Context, token: str) -> None:
 
 def authenticate(ctx: Context, token: str) -> Member:
     """The member a token belongs to; 401 when unknown, expired, or the account cannot act."""
-    with ctx.db.read() as s:
-        member = store.token_member(s, token_hash(token), ctx.now())
+    with ctx.db.read_connection() as conn:
+        member = store.token_member(conn, token_hash(token), ctx.now())
     if member is None:
         raise Unauthorized("Sign in again.")
     if not rules.can_log_in(member.status):

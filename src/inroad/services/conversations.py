@@ -132,9 +132,9 @@ def list_conversations(ctx: Context, member_id: str, *, folder: str = "primary",
                        unread: bool = False, kind: str | None = None,
                        after: tuple[datetime, str] | None = None,
                        limit: int = 20) -> list[ConversationView]:
-    with ctx.db.read() as s:
-        entries = store.list_entries(s, member_id, archived=folder == "archived", unread=unread,
-                                     kind=kind, after=after, limit=limit)
+    with ctx.db.read_connection() as conn:
+        entries = store.list_entries(conn, member_id, archived=folder == "archived",
+                                     unread=unread, kind=kind, after=after, limit=limit)
     return _views(member_id, entries)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from sqlalchemy import Connection as SAConnection
 from sqlalchemy import Select, Table, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -68,7 +69,7 @@ _BUMP_ENTRIES = Prepared(update(inbox).where(
                                      else_=0)))
 
 
-def list_entries(session: Session, member_id: str, *, archived: bool, unread: bool,
+def list_entries(session: Session | SAConnection, member_id: str, *, archived: bool, unread: bool,
                  kind: str | None, after: tuple[datetime, str] | None,
                  limit: int) -> list[Any]:
     """Inbox rows (`entry_rows`), most recent activity first; keyset on (updated_at,
@@ -76,12 +77,11 @@ def list_entries(session: Session, member_id: str, *, archived: bool, unread: bo
     costs."""
     params = {"b_member": member_id, "b_archived": archived, "b_kind": kind, "b_limit": limit,
               "b_at": after[0] if after else None, "b_after": after[1] if after else None}
-    stmt = _list_entries(unread, kind is not None, after is not None)
-    return list(session.connection().execute(stmt, params))
+    return _list_entries(unread, kind is not None, after is not None).all(session, params)
 
 
 @cache
-def _list_entries(unread: bool, kind: bool, after: bool) -> Select[Any]:
+def _list_entries(unread: bool, kind: bool, after: bool) -> Prepared:
     """The inbox statement for one combination of filters, built once (building one costs
     about what running it does)."""
     stmt = _ENTRY_ROWS.where(inbox.c.member_id == bindparam("b_member"),
@@ -93,8 +93,8 @@ def _list_entries(unread: bool, kind: bool, after: bool) -> Select[Any]:
     if after:
         stmt = stmt.where(keyset.before_params((inbox.c.updated_at, inbox.c.conversation_id),
                                                ("b_at", "b_after")))
-    return (stmt.order_by(inbox.c.updated_at.desc(), inbox.c.conversation_id.desc())
-            .limit(bindparam("b_limit")))
+    return Prepared(stmt.order_by(inbox.c.updated_at.desc(), inbox.c.conversation_id.desc())
+                    .limit(bindparam("b_limit")))
 
 
 def entry_row(session: Session, member_id: str, conversation_id: str) -> Any | None:

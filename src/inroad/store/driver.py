@@ -7,19 +7,21 @@ the DBAPI cursor of the session's connection, inside the same transaction; param
 converted as the column types would bind them (UTC datetimes as SQLAlchemy stores them). The
 statement is still written, and reviewed, as SQLAlchemy Core.
 
-Results are the driver's plain tuples: on SQLite a datetime comes back as its stored text
-(`utc`), so the callers read only what needs no conversion, or convert it themselves.
+`execute` returns the driver's cursor, whose rows are plain tuples: on SQLite a datetime
+comes back as its stored text (`utc` converts it). `all` returns named tuples with every
+value converted as SQLAlchemy would (the columns' own result processors).
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
@@ -61,6 +63,10 @@ class _Plan:
     names: tuple[str, ...] | None  # positional drivers (SQLite): the parameter order
     defaults: Mapping[str, Any]  # values the statement carries itself (literals)
     converters: Mapping[str, Converter]
+    # Rows for `Prepared.all`: a named tuple of the selected columns, and the result
+    # processors of the columns that have one (datetimes, booleans, JSON on SQLite).
+    row: Callable[[Iterable[Any]], Any] | None
+    processors: tuple[tuple[int, Converter], ...]
 
     def params(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
         merged = {**self.defaults, **values} if self.defaults else values
@@ -108,10 +114,20 @@ class Prepared:
                 else:
                     raise ValueError(f"{column} has a computed default: pass it explicitly")
         names = tuple(compiled.positiontup or ()) if compiled.positional else None
-        return _Plan(compiled.string, names, defaults, converters)
+        row: Callable[[Iterable[Any]], Any] | None = None
+        processors: list[tuple[int, Converter]] = []
+        selected = getattr(self.statement, "selected_columns", None)
+        if selected is not None:
+            make_type: Any = namedtuple  # its field names are only known here
+            row = make_type("Row", list(selected.keys()), rename=True)._make
+            for i, column in enumerate(selected):
+                processor = column.type.result_processor(dialect, None)
+                if processor is not None:
+                    processors.append((i, processor))
+        return _Plan(compiled.string, names, defaults, converters, row, tuple(processors))
 
-    def _cursor(self, session: Session) -> tuple[Any, _Plan]:
-        conn = session.connection()
+    def _cursor(self, session: Session | Connection) -> tuple[Any, _Plan]:
+        conn = session.connection() if isinstance(session, Session) else session
         plan = self._plan(conn.dialect)
         for listener in listeners:
             listener(plan.sql)
@@ -119,16 +135,32 @@ class Prepared:
         assert dbapi is not None
         return dbapi.cursor(), plan
 
-    def execute(self, session: Session, values: Mapping[str, Any]) -> Any:
+    def execute(self, session: Session | Connection, values: Mapping[str, Any]) -> Any:
         """Run once; returns the driver's cursor (fetchone / fetchall / rowcount)."""
         cursor, plan = self._cursor(session)
         cursor.execute(plan.sql, plan.params(values))
         return cursor
 
-    def executemany(self, session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
+    def executemany(self, session: Session | Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         cursor, plan = self._cursor(session)
         cursor.executemany(plan.sql, [plan.params(row) for row in rows])
 
-    def scalar(self, session: Session, values: Mapping[str, Any]) -> Any:
+    def all(self, session: Session | Connection, values: Mapping[str, Any]) -> list[Any]:
+        """The rows of a SELECT as named tuples, each value as SQLAlchemy would return it."""
+        cursor, plan = self._cursor(session)
+        cursor.execute(plan.sql, plan.params(values))
+        assert plan.row is not None, "not a SELECT"
+        make, processors = plan.row, plan.processors
+        if not processors:
+            return [make(r) for r in cursor.fetchall()]
+        rows = []
+        for r in cursor.fetchall():
+            values_ = list(r)
+            for i, process in processors:
+                values_[i] = process(values_[i])
+            rows.append(make(values_))
+        return rows
+
+    def scalar(self, session: Session | Connection, values: Mapping[str, Any]) -> Any:
         row = self.execute(session, values).fetchone()
         return None if row is None else row[0]
