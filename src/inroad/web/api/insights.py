@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from inroad.services import followups, insights, review
 from inroad.web import cursors
-from inroad.web.deps import Ctx, CurrentMember, Cursor, Limit
+from inroad.web.deps import Ctx, CurrentMember, Cursor, Limit, call
 from inroad.web.schemas import Page
 from inroad.web.schemas_insights import (
     FollowUpOut,
@@ -39,9 +39,9 @@ def _insights(ctx: Ctx, member_id: str, first: str | None, last: str | None,
 
 
 @router.get("/me/insights", response_model=InsightsOut, response_model_by_alias=True)
-def get_insights(ctx: Ctx, member: CurrentMember, from_: From = None, to: To = None,
-                 group_by: GroupBy = "day") -> InsightsOut:
-    return insights_out(_insights(ctx, member.id, from_, to, group_by))
+async def get_insights(ctx: Ctx, member: CurrentMember, from_: From = None, to: To = None,
+                       group_by: GroupBy = "day") -> InsightsOut:
+    return insights_out(await call(ctx, _insights, ctx, member.id, from_, to, group_by))
 
 
 @router.get("/me/insights.csv", response_class=Response,
@@ -64,6 +64,6 @@ def get_follow_ups(ctx: Ctx, member: CurrentMember, limit: Limit = 20,
 
 
 @router.post("/inmails/review", response_model=ReviewOut)
-def review_inmail(body: ReviewIn, ctx: Ctx, member: CurrentMember) -> ReviewOut:
-    return review_out(review.review_draft(ctx, member.id, body.to_member_id, body.subject,
-                                          body.body))
+async def review_inmail(body: ReviewIn, ctx: Ctx, member: CurrentMember) -> ReviewOut:
+    return review_out(await call(ctx, review.review_draft, ctx, member.id, body.to_member_id,
+                                 body.subject, body.body))
