@@ -14,7 +14,7 @@ from inroad.models import InsightCount, Member, RateCounter
 from inroad.security import token_hash
 from inroad.services import accounts
 from inroad.store import members
-from inroad.store.driver import Prepared, utc
+from inroad.store.driver import Prepared
 
 COUNTERS = RateCounter.__table__
 COUNTS = InsightCount.__table__
@@ -52,16 +52,16 @@ def test_parameters_by_name_in_any_order_with_literals_and_column_defaults(db: D
     assert tuple(row) == (day, 1, 7, 0.0)
 
 
-def test_results_are_the_drivers_and_utc_reads_them(db: Database) -> None:
+def test_rows_come_back_converted_by_the_columns_types(db: Database) -> None:
     at = datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC)
     with db.write() as s:
         Prepared(insert(COUNTERS)).execute(s, {"key": "k", "window_start": at, "count": 3})
     read = Prepared(select(COUNTERS.c.window_start, COUNTERS.c.count)
                     .where(COUNTERS.c.key == bindparam("b_key")))
     with db.read() as s:
-        stored, count = read.execute(s, {"b_key": "k"}).fetchone()
+        stored, count = read.all(s, {"b_key": "k"})[0]
         assert read.scalar(s, {"b_key": "missing"}) is None
-    assert (utc(stored), count) == (at, 3)
+    assert (stored, count) == (at, 3)
 
 
 def test_expanding_in_lists_are_refused() -> None:

@@ -10,15 +10,15 @@ from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from inroad.models import InMail, InMailBand, InMailRejection, InMailSignature
-from inroad.store.driver import Prepared, utc
+from inroad.store.driver import Prepared
 
 
 def pair_history(s: Session, sender_id: str,
                  recipient_id: str) -> list[tuple[datetime, datetime | None]]:
     """(sent_at, responded_at) of every InMail from sender to recipient (`ix_inmails_pair`).
     Small by construction: without a response a pair holds at most two."""
-    rows = _PAIR_HISTORY.execute(s, {"b_sender": sender_id, "b_to": recipient_id}).fetchall()
-    return [(utc(sent), utc(responded)) for sent, responded in rows]  # type: ignore[misc]
+    return [(row.sent_at, row.responded_at)
+            for row in _PAIR_HISTORY.all(s, {"b_sender": sender_id, "b_to": recipient_id})]
 
 
 def add_fingerprint(s: Session, inmail_id: str, sender_id: str, recipient_id: str,

@@ -69,7 +69,7 @@ _BUMP_ENTRIES = Prepared(update(inbox).where(
                                      else_=0)))
 
 
-def list_entries(session: Session | SAConnection, member_id: str, *, archived: bool, unread: bool,
+def list_entries(conn: SAConnection, member_id: str, *, archived: bool, unread: bool,
                  kind: str | None, after: tuple[datetime, str] | None,
                  limit: int) -> list[Any]:
     """Inbox rows (`entry_rows`), most recent activity first; keyset on (updated_at,
@@ -77,7 +77,7 @@ def list_entries(session: Session | SAConnection, member_id: str, *, archived: b
     costs."""
     params = {"b_member": member_id, "b_archived": archived, "b_kind": kind, "b_limit": limit,
               "b_at": after[0] if after else None, "b_after": after[1] if after else None}
-    return _list_entries(unread, kind is not None, after is not None).all(session, params)
+    return _list_entries(unread, kind is not None, after is not None).all(conn, params)
 
 
 @cache

@@ -3,13 +3,13 @@
 A SQLAlchemy Core statement built once still costs ~40 µs of Python per execution (execution
 context, parameter processing, result set-up), several times what SQLite spends running it, and
 a send runs some twenty. `Prepared` compiles a Core statement once per dialect and runs it on
-the DBAPI cursor of the session's connection, inside the same transaction; parameters are
-converted as the column types would bind them (UTC datetimes as SQLAlchemy stores them). The
-statement is still written, and reviewed, as SQLAlchemy Core.
+the DBAPI cursor of the session's connection, inside the same transaction. Values go in and
+come out through the types' own bind and result processors, as SQLAlchemy would convert them
+(UTC datetimes, booleans, JSON). The statement is still written, and reviewed, as SQLAlchemy
+Core.
 
-`execute` returns the driver's cursor, whose rows are plain tuples: on SQLite a datetime
-comes back as its stored text (`utc` converts it). `all` returns named tuples with every
-value converted as SQLAlchemy would (the columns' own result processors).
+`execute` returns the driver's cursor, whose rows are the driver's tuples (no conversion: for
+counts and ids); `all` returns named tuples with every value converted.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -32,37 +30,12 @@ Converter = Callable[[Any], Any]
 listeners: list[Callable[[str], None]] = []
 
 
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    """The text SQLAlchemy's SQLite DATETIME type stores: naive UTC, always with microseconds
-    (so stored values compare as text)."""
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.isoformat(" ", "microseconds")  # strftime's twin, at a fraction of its cost
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
-
-
-def utc(value: str | datetime | None) -> datetime | None:
-    """A datetime read through `Prepared` as a timezone-aware UTC datetime."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class _Plan:
     sql: str
     names: tuple[str, ...] | None  # positional drivers (SQLite): the parameter order
     defaults: Mapping[str, Any]  # values the statement carries itself (literals)
-    converters: Mapping[str, Converter]
+    converters: Mapping[str, Converter]  # the bind processors of the parameters that have one
     # Rows for `Prepared.all`: a named tuple of the selected columns, and the result
     # processors of the columns that have one (datetimes, booleans, JSON on SQLite).
     row: Callable[[Iterable[Any]], Any] | None
@@ -97,10 +70,9 @@ class Prepared:
             raise ValueError("expanding parameters (IN lists) need SQLAlchemy's execution")
         converters: dict[str, Converter] = {}
         for bind, name in compiled.bind_names.items():
-            kind = getattr(bind.type, "impl", bind.type)
-            if isinstance(kind, DateTime):
-                converters[name] = (_sqlite_datetime if dialect.name == "sqlite"
-                                    else _naive_utc)
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                converters[name] = processor
         defaults = {bind_name: bind.value for bind, bind_name in compiled.bind_names.items()
                     if bind.value is not None and not bind.required}
         table = getattr(self.statement, "table", None)
@@ -121,12 +93,13 @@ class Prepared:
             make_type: Any = namedtuple  # its field names are only known here
             row = make_type("Row", list(selected.keys()), rename=True)._make
             for i, column in enumerate(selected):
-                processor = column.type.result_processor(dialect, None)
+                processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
                 if processor is not None:
                     processors.append((i, processor))
         return _Plan(compiled.string, names, defaults, converters, row, tuple(processors))
 
     def _cursor(self, session: Session | Connection) -> tuple[Any, _Plan]:
+        """The cursor of the transaction `session` (or a Core connection) holds."""
         conn = session.connection() if isinstance(session, Session) else session
         plan = self._plan(conn.dialect)
         for listener in listeners:

@@ -71,11 +71,10 @@ def get_token(session: Session, token_hash: str) -> AuthToken | None:
     return session.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash))
 
 
-def token_member(session: Session | SAConnection, token_hash: str,
-                 now: datetime) -> Member | None:
+def token_member(conn: SAConnection, token_hash: str, now: datetime) -> Member | None:
     """The member holding an unexpired token, on every request: one statement on the driver,
     and a plain (transient) `Member` to read, cheaper than an ORM load."""
-    rows = _TOKEN_MEMBER.all(session, {"b_hash": token_hash, "b_now": now})
+    rows = _TOKEN_MEMBER.all(conn, {"b_hash": token_hash, "b_now": now})
     return Member(**rows[0]._asdict()) if rows else None
 
 

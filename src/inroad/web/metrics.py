@@ -37,9 +37,8 @@ INMAIL_REFUSALS = Counter("inroad_inmail_refusals_total", "InMails refused", ["c
 class MetricsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        # Labelled children by (method, route object, status): `labels()` and the label
-        # itself cost more than the observation.
-        # The flag: whether the route and status count as a delivered InMail.
+        # (method, route object, status) -> (labelled child, counts as a delivered InMail):
+        # `labels()` and the label itself cost more than the observation.
         self._children: dict[tuple[str, int, int], tuple[Any, bool]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
