@@ -27,6 +27,8 @@ router = APIRouter(route_class=PageRoute)
 
 PROFILE_FIELDS = ("full_name", "headline", "title", "company", "location", "industry")
 SEARCH_PAGE = 20
+
+
 def _pending(ctx: Context, me: str, other: str) -> str | None:
     """`outgoing` or `incoming` when a request between the two is waiting, with its id."""
     req = connections.pending_request(ctx, me, other)

@@ -27,6 +27,7 @@ from inroad.domain.errors import DomainError, Unauthorized
 from inroad.models import Member
 from inroad.security import csrf_token
 from inroad.services import accounts, conversations
+from inroad.web.deps import Ctx
 from inroad.web.errors import status_for
 
 M = TypeVar("M", bound=BaseModel)
@@ -79,11 +80,6 @@ def context_of(request: Request) -> Context:
     return request.app.state.ctx
 
 
-async def get_ctx(request: Request) -> Context:  # no I/O: no thread-pool hop (web/deps.py)
-    return context_of(request)
-
-
-Ctx = Annotated[Context, Depends(get_ctx)]
 
 
 def load_session(ctx: Context, token: str | None) -> WebSession | None:
@@ -119,7 +115,7 @@ Form = Annotated[dict[str, str], Depends(read_form)]
 
 
 async def checked_session(request: Request, form: Form,
-                    session: Annotated[WebSession, Depends(web_session)]) -> WebSession:
+                          session: Annotated[WebSession, Depends(web_session)]) -> WebSession:
     """The signed-in member, for a state-changing request whose CSRF token matches."""
     sent = form.get("csrf_token") or request.headers.get("x-csrf-token") or ""
     if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
