@@ -182,3 +182,13 @@ def test_inmail_is_private_to_its_two_members(ctx):
         inmail.get(ctx, c.id, view.id)
     with pytest.raises(NotFound):
         conversations.get_conversation(ctx, c.id, view.conversation_id)
+
+
+def test_preflight_counts_the_grant_that_fell_due(ctx, clock):
+    """A month on, preflight makes the due grant first (the one write it may do): the balance
+    it reports includes it, as the send would."""
+    a, b = f.member(ctx, plan="career"), f.member(ctx)
+    clock.advance(timedelta(days=31))
+    pre = inmail.preflight(ctx, a.id, b.id)
+    assert (pre.deliverable, pre.balance) == (True, 10)
+    assert credits.summary(ctx, a.id).balance == 10

@@ -134,8 +134,7 @@ def summary(ctx: Context, member_id: str) -> CreditSummary:
         member = members_store.get_member(s, member_id)
         if member is None:
             raise NotFound("No such member.")
-        stale = _is_stale(member, now)
-        if not stale:
+        if not is_stale(member, now):
             lots = store.live_lots(s, member_id)
             return CreditSummary(member.credit_balance, spendable(member, lots, now), lots,
                                  member.next_grant_at)
@@ -151,7 +150,9 @@ def summary(ctx: Context, member_id: str) -> CreditSummary:
     return result
 
 
-def _is_stale(member: Member, now: datetime) -> bool:
+def is_stale(member: Member, now: datetime) -> bool:
+    """Grants or expiries are due: the member's credits must be brought up to date (a write)
+    before they are read."""
     return any(t is not None and t <= now for t in (member.next_grant_at, member.next_expiry_at))
 
 

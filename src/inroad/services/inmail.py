@@ -124,23 +124,35 @@ def _compliance_applies(decision: delivery.Decision) -> bool:
 def preflight(ctx: Context, sender_id: str, to_id: str) -> Preflight:
     """The same decision as sending, with no side effects. Without a body, of the compliance
     rules only the follow-up rule applies."""
-    credits.summary(ctx, sender_id)  # grants and expiries up to date first
     now = ctx.now()
     with ctx.db.read() as s:
-        sender = members_store.get_member(s, sender_id)
-        if sender is None:
-            raise NotFound("No such member.")
-        views = _views(s, sender, credit_store.live_lots(s, sender.id),
-                       members_store.get_member(s, to_id), to_id, now)
-        decision = delivery.decide_delivery(*views)
-        if _past_recipient_rules(decision):
-            if ratelimit.inmail_refusal(ctx, s, sender, now) is not None:
-                return Preflight(False, 0, ratelimit.RATE_LIMITED, sender.credit_balance)
-            if _compliance_applies(decision):
-                found = compliance.follow_up(ctx, s, sender.id, to_id, now)
-                decision = delivery.decide_delivery(*views, found.code if found else None)
-        return Preflight(decision.deliverable, decision.cost, decision.code,
-                         sender.credit_balance)
+        sender = _sender(s, sender_id)
+        if not credits.is_stale(sender, now):
+            return _preflight(ctx, s, sender, to_id, now)
+    credits.summary(ctx, sender_id)  # makes the grants and expiries that are due (a write)
+    with ctx.db.read() as s:
+        return _preflight(ctx, s, _sender(s, sender_id), to_id, now)
+
+
+def _sender(s: Session, sender_id: str) -> Member:
+    sender = members_store.get_member(s, sender_id)
+    if sender is None:
+        raise NotFound("No such member.")
+    return sender
+
+
+def _preflight(ctx: Context, s: Session, sender: Member, to_id: str,
+               now: datetime) -> Preflight:
+    views = _views(s, sender, credit_store.live_lots(s, sender.id),
+                   members_store.get_member(s, to_id), to_id, now)
+    decision = delivery.decide_delivery(*views)
+    if _past_recipient_rules(decision):
+        if ratelimit.inmail_refusal(ctx, s, sender, now) is not None:
+            return Preflight(False, 0, ratelimit.RATE_LIMITED, sender.credit_balance)
+        if _compliance_applies(decision):
+            found = compliance.follow_up(ctx, s, sender.id, to_id, now)
+            decision = delivery.decide_delivery(*views, found.code if found else None)
+    return Preflight(decision.deliverable, decision.cost, decision.code, sender.credit_balance)
 
 
 def send(ctx: Context, sender_id: str, to_id: str, subject: str, body: str,
