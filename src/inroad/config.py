@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     # 21 bands x 6 rows: finds J >= 0.85 pairs with p = 0.99995 and loads 4x fewer candidates
     # than 32 x 4 (bench/RESULTS.md, domain/similarity.py).
     minhash_bands: int = 21
+    # Delivered InMails whose signatures and band keys each process keeps in memory
+    # (store/fingerprints), ~1.4 KB each: 50,000 (~70 MB) hold the bulk windows of ~70 senders
+    # at the daily limit, or of thousands of ordinary ones.
+    bulk_index_inmails: int = 50_000
     follow_up_after_days: int = 7
     promo_threshold: float = 1.0
     # Phrase-class weights for the promotional scorer; see domain/compliance docs.

@@ -11,6 +11,7 @@ from inroad.clock import Clock
 from inroad.config import Settings
 from inroad.db import Database
 from inroad.security import Passwords
+from inroad.store.fingerprints import FingerprintIndex
 
 Publisher = Callable[[str, str, dict[str, Any]], None]
 
@@ -27,10 +28,15 @@ class Context:
     # publish(member_id, event_name, data): called only after commit.
     publish: Publisher = field(default=_no_publish)
     passwords: Passwords = field(init=False)
+    # This process's index of recent senders' InMail fingerprints (the bulk-identical rule).
+    fingerprints: FingerprintIndex = field(init=False)
 
     def __post_init__(self) -> None:
         self.passwords = Passwords(self.settings.argon2_time_cost,
                                    self.settings.argon2_memory_kib)
+        self.fingerprints = FingerprintIndex(self.settings.minhash_permutations,
+                                             self.settings.minhash_bands,
+                                             self.settings.bulk_index_inmails)
 
     def now(self) -> datetime:
         return self.clock.now()

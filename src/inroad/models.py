@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -336,29 +337,22 @@ class AppState(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class InMailSignature(Base):
-    """MinHash signature of a delivered InMail body, for the bulk-identical rule."""
+class InMailFingerprint(Base):
+    """MinHash signature of a delivered InMail body, for the bulk-identical rule. `seq` orders
+    one sender's rows in commit order (their sends are serialized by the sender's row lock), so
+    a process's in-memory index of the sender's window (store/fingerprints) reads only the rows
+    it has not seen; the window itself is read through `ix_inmail_fingerprints_window`."""
 
-    __tablename__ = "inmail_signatures"
+    __tablename__ = "inmail_fingerprints"
+    __table_args__ = (Index("ix_inmail_fingerprints_seq", "sender_id", "seq"),
+                      Index("ix_inmail_fingerprints_window", "sender_id", "created_at"))
 
-    inmail_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
+                                     primary_key=True, autoincrement=True)
+    inmail_id: Mapped[str] = mapped_column(Id)
     sender_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
     recipient_id: Mapped[str] = mapped_column(ForeignKey("members.id"))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime]
-
-
-class InMailBand(Base):
-    """LSH bands of each signature: near-duplicates share a band, so the bulk check looks up a
-    handful of index entries instead of scanning the sender's history."""
-
-    __tablename__ = "inmail_bands"
-    __table_args__ = (Index("ix_inmail_bands_lookup", "sender_id", "band", "created_at"),)
-
-    inmail_id: Mapped[str] = mapped_column(ForeignKey("inmail_signatures.inmail_id"),
-                                           primary_key=True)
-    band: Mapped[str] = mapped_column(String(40), primary_key=True)
-    sender_id: Mapped[str] = mapped_column(Id)
     created_at: Mapped[datetime]
 
 

@@ -1,9 +1,12 @@
-"""Bulk identical InMail (SPEC §4): normalization, near-duplicates, LSH band keys."""
+"""Bulk identical InMail (SPEC §4): normalization, near-duplicates, LSH band keys, the
+in-memory index of a sender's window."""
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,7 +103,7 @@ def test_band_keys_collide_for_duplicates_and_not_for_unrelated_bodies():
     b = sim.fingerprint(TEMPLATE.format(name="Li Wei"), "Li Wei", PERM, BANDS)
     c = sim.fingerprint("Completely different words about gardening and tomatoes in spring.",
                         "", PERM, BANDS)
-    assert len(a.band_keys) == 2 * BANDS and all(len(k) <= 40 for k in a.band_keys)
+    assert len(a.band_keys) == 2 * BANDS and all(0 <= k < 2**64 for k in a.band_keys)
     assert a.band_keys == b.band_keys
     assert not set(a.band_keys) & set(c.band_keys)
 
@@ -132,3 +135,52 @@ def test_a_text_is_identical_to_itself_after_a_name_swap(first, last, other_firs
     if {first.lower(), last.lower(), other_first.lower(), other_last.lower()} & set(words):
         return
     assert sim.similarity(fp(body.format(name=a), a), fp(body.format(name=b), b), PERM) == 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=6), st.sampled_from([21, 16, 7]))
+def test_stored_signatures_give_back_their_band_keys(bodies, bands):
+    fps = [sim.fingerprint(body, "", PERM, bands) for body in bodies]
+    stored = [f.signature for f in fps] + [b"\x02" + fps[0].signature[1:], b""]
+    keys = sim.signature_band_keys(stored, PERM, bands).tolist()
+    assert keys == [list(f.band_keys) for f in fps] + [[0] * 2 * bands] * 2
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), min_size=2 * PERM, max_size=2 * PERM),
+       st.integers(0, 2 * PERM - 1), st.integers(1, 2**32 - 1))
+def test_a_band_key_changes_with_any_value_of_its_band_only(values, at, delta):
+    a = np.array(values, dtype=np.uint32).reshape(2, PERM)
+    b = a.copy()
+    b.flat[at] ^= np.uint32(delta)
+    ka, kb = sim.band_keys(a, BANDS).tolist(), sim.band_keys(b, BANDS).tolist()
+    kind, column = divmod(at, PERM)
+    rows = PERM // BANDS
+    changed = {kind * BANDS + column // rows} if column < BANDS * rows else set()
+    assert {i for i, (x, y) in enumerate(zip(ka, kb, strict=True)) if x != y} == changed
+    # The same values in the other kind's band give another key.
+    assert sim.band_keys(np.stack([a[0], a[0]]), BANDS).tolist()[0] != \
+        sim.band_keys(np.stack([a[0], a[0]]), BANDS).tolist()[BANDS]
+
+
+def _sent(seq: int, day: int, recipient: str) -> sim.Sent:
+    at = datetime(2026, 12, 1, tzinfo=UTC) + timedelta(days=day)
+    return sim.Sent(seq, at, recipient, b"sig%d" % seq)
+
+
+def test_sender_window_finds_by_band_and_forgets_by_age():
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    window = sim.SenderWindow(start, 3)
+    window.add([_sent(1, 0, "dana"), _sent(2, 1, "li")],
+               np.array([[1, 2, 3], [3, 4, 3]], dtype=np.uint64))
+    window.add([_sent(4, 2, "bo")], np.array([[6, 7, 7]], dtype=np.uint64))
+    assert window.last_seq == 4 and len(window) == 3
+    # A key matches in its own column only (the same band of the same kind).
+    assert [s.seq for s in window.candidates((9, 9, 3), "nobody")] == [1, 2]
+    assert [s.seq for s in window.candidates((3, 9, 9), "nobody")] == [2]
+    assert [s.seq for s in window.candidates((9, 9, 3), "li")] == [1]
+    assert [s.seq for s in window.candidates((6, 0, 0), "dana")] == [4]
+    window.expire(start + timedelta(days=1))
+    assert len(window) == 2 and [s.seq for s in window.candidates((1, 2, 3), "")] == [2]
+    window.expire(start + timedelta(days=5))
+    assert len(window) == 0 and window.candidates((3, 6, 7), "") == []
+    assert window.last_seq == 4  # still where reading resumes

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from inroad.context import Context
 from inroad.domain.errors import Refused
-from inroad.models import InMailBand, InMailRejection, InMailSignature, Member, Strike
+from inroad.models import InMailFingerprint, InMailRejection, Member, Strike
 from inroad.services import accounts, credits, inmail, standing
 from tests import factories as f
 
@@ -66,9 +66,38 @@ def test_sixth_identical_inmail_is_refused_spends_nothing_and_counts_as_rejected
     # A personal InMail still goes through.
     send(ctx, sam, people[6], personal(1, "Tom Berg"))
     with ctx.db.read() as s:
-        assert s.scalar(select(func.count()).select_from(InMailSignature)) == 6
-        assert s.scalar(select(func.count()).select_from(InMailBand)) == \
-            6 * 2 * ctx.settings.minhash_bands
+        assert s.scalar(select(func.count()).select_from(InMailFingerprint)) == 6
+
+
+def test_every_process_counts_the_copies_the_others_delivered(ctx, settings, db, clock):
+    """Each process keeps its own in-memory index of a sender's window and catches up from the
+    database on every check: copies sent through four processes still add up to five."""
+    others = [Context(settings=settings, db=db, clock=clock) for _ in range(3)]
+    sam = f.member(ctx, "Sam Ortiz", plan="business")
+    people = [f.member(ctx, name) for name in
+              ("Dana Kim", "Li Wei", "Bo Chan", "Ann Lee", "Raj Patel", "Eva Novak")]
+    processes = [ctx, *others]
+    for i, p in enumerate(people[:5]):
+        clock.advance(timedelta(hours=1))
+        send(processes[i % 4], sam, p)
+    for process in processes:
+        assert refusal(process, sam, people[5]).code == "bulk_identical"
+
+
+def test_the_index_forgets_senders_and_copies_outside_the_window(ctx, settings, db, clock):
+    """A process that keeps one InMail's worth of windows reads a sender's window back from the
+    database whenever it needs it, and copies older than the window stop counting."""
+    small = Context(settings=settings.model_copy(update={"bulk_index_inmails": 1}), db=db,
+                    clock=clock)
+    sam, kim = f.member(ctx, "Sam Ortiz", plan="business"), f.member(ctx, plan="business")
+    people = [f.member(ctx) for _ in range(12)]
+    for p in people[:5]:
+        send(small, sam, p)
+        send(small, kim, p, personal(people.index(p), p.full_name))
+    assert refusal(small, sam, people[5]).code == "bulk_identical"
+    clock.advance(timedelta(days=ctx.settings.bulk_window_days, minutes=1))
+    send(small, sam, people[6])
+    send(ctx, sam, people[7])
 
 
 def test_light_rewording_and_reordering_are_still_bulk(ctx):
@@ -189,7 +218,7 @@ def test_open_profile_inmail_comes_before_compliance_but_is_fingerprinted(ctx):
     view, _ = send(ctx, sam, open_, promo)
     assert view.cost == 0
     with ctx.db.read() as s:
-        assert s.scalar(select(func.count()).select_from(InMailSignature)) == 1
+        assert s.scalar(select(func.count()).select_from(InMailFingerprint)) == 1
 
 
 def test_low_response_rate_warns_then_caps(ctx, clock):

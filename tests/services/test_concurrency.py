@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from inroad.context import Context
 from inroad.domain.errors import DomainError
 from inroad.models import CreditGrant, InMail, Purchase
 from inroad.services import credits, inmail
@@ -47,6 +48,22 @@ def test_fifty_parallel_sends_with_five_credits_deliver_exactly_five(ctx):
     with ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(InMail)) == 5
     assert_consistent(ctx, sender.id)
+
+
+def test_parallel_copies_through_four_processes_deliver_exactly_five(ctx, settings, db, clock):
+    """The bulk rule's in-memory index (store/fingerprints) is per process: four contexts stand
+    for four server processes, each catching up from the database under the sender's lock."""
+    processes = [ctx, *(Context(settings=settings, db=db, clock=clock) for _ in range(3))]
+    sender = f.member(ctx, plan="business")
+    recipients = [f.member(ctx) for _ in range(24)]
+    body = ("I am hiring senior platform engineers for a remote team building payments "
+            "infrastructure; would you like to hear more about the role this week?")
+    results = hammer(24, lambda i: inmail.send(processes[i % 4], sender.id, recipients[i].id,
+                                               "Hello", body)[0].id)
+    outcome = Counter("sent" if r.startswith("0") else r for r in results)
+    # Refusals earn strikes, and strikes restrict the sender before the last attempts.
+    assert outcome["sent"] == 5 and outcome["bulk_identical"] >= 3
+    assert set(outcome) == {"sent", "bulk_identical", "account_restricted"}
 
 
 def test_twenty_parallel_purchases_with_one_key_charge_once(ctx):

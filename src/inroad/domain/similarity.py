@@ -26,8 +26,8 @@ signatures made by different processes compare):
 A body is a near-duplicate of another when either estimated Jaccard reaches the threshold.
 
 LSH: each signature is cut into `bands` bands of `rows = num_perm // bands` values, and each
-band becomes a key (hash of signature kind, band index and values). Two bodies with Jaccard J
-share at least one band key with probability 1 - (1 - J^r)^b (the S-curve):
+band becomes a 64-bit key (a hash of signature kind, band index and values). Two bodies with
+Jaccard J share at least one band key with probability 1 - (1 - J^r)^b (the S-curve):
 
     bands x rows   J=0.30    J=0.50   J=0.70   J=0.80    J=0.85     J=0.90
     32 x 4         0.229     0.873    0.9999   ~1        ~1         ~1
@@ -35,7 +35,9 @@ share at least one band key with probability 1 - (1 - J^r)^b (the S-curve):
     16 x 8         0.00105   0.0607   0.613    0.947     0.994      0.9999
 
 Band keys only pick *candidates*; the decision is made on the full signatures, so a stray
-collision costs one signature load and a missed one costs recall. 21 x 6 (threshold
+collision costs one comparison and a missed one costs recall. The keys are not stored: a
+process computes them from stored signatures and keeps each recent sender's window of them in
+memory (`SenderWindow`, kept by store/fingerprints). 21 x 6 (threshold
 (1/b)^(1/r) ~ 0.60) finds J >= 0.85 pairs with probability 0.99995 while only ~1.5% of
 J ~ 0.3 pairs collide; 32 x 4 (threshold ~ 0.42) also finds every J >= 0.85 pair but makes a
 candidate of ~23% of unrelated J ~ 0.3 bodies (common with the word-set signature), and
@@ -51,6 +53,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
@@ -83,7 +86,7 @@ class Fingerprint:
     `len(KINDS) * num_perm` little-endian uint32), `band_keys` the LSH keys of both."""
 
     signature: bytes
-    band_keys: tuple[str, ...]
+    band_keys: tuple[int, ...]
 
 
 def _merge_words(recipient_name: str, recipient_company: str) -> list[str]:
@@ -234,16 +237,31 @@ def minhash(features: Iterable[str], num_perm: int) -> np.ndarray:
     return _minhashes([_sha1_32(features)], num_perm)[0]
 
 
-def _band_keys(kind_index: int, raw: bytes, bands: int, rows: int) -> list[str]:
-    width = 4 * rows
-    blake2b = hashlib.blake2b
-    return [blake2b(bytes((kind_index, band)) + raw[band * width:(band + 1) * width],
-                    digest_size=16).hexdigest() for band in range(bands)]
+_KEY_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_KEY_FINISH = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 
 
-def band_keys(kind_index: int, signature: np.ndarray, bands: int) -> list[str]:
-    return _band_keys(kind_index, signature.astype("<u4").tobytes(), bands,
-                      len(signature) // bands)
+def band_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """LSH keys of signatures shaped (..., kinds, num_perm): (..., kinds * bands) uint64, each a
+    64-bit hash of the kind, the band and the band's `num_perm // bands` values, so that equal
+    bands of one kind get equal keys. Vectorized: a window of hundreds of stored signatures gets
+    its keys in one pass. A stray collision only adds a candidate, checked on the signatures."""
+    *lead, kinds, num_perm = signatures.shape
+    rows = num_perm // bands
+    values = signatures[..., :bands * rows].reshape(*lead, kinds, bands, rows).astype(np.uint64)
+    keys = np.empty((*lead, kinds, bands), dtype=np.uint64)
+    keys[...] = (np.arange(1, kinds * bands + 1, dtype=np.uint64) * _KEY_MULTIPLIER).reshape(
+        kinds, bands)
+    shift, m1, m2 = _KEY_FINISH
+    for r in range(rows):
+        keys ^= values[..., r]
+        keys *= _KEY_MULTIPLIER
+        keys ^= keys >> shift
+    keys *= m1
+    keys ^= keys >> shift
+    keys *= m2
+    keys ^= keys >> shift
+    return keys.reshape(*lead, kinds * bands)
 
 
 @lru_cache(maxsize=256)
@@ -257,11 +275,78 @@ def fingerprint(body: str, recipient_name: str, num_perm: int, bands: int,
             for sig in _minhashes([_sha1_32(shingles(parts)),
                                    list(map(_word_sha1_32, word_set(parts))) or _sha1_32(())],
                                   num_perm)]
-    keys: list[str] = []
-    for i, raw in enumerate(raws):
-        keys.extend(_band_keys(i, raw, bands, num_perm // bands))
+    matrix = np.frombuffer(b"".join(raws), dtype="<u4").reshape(len(KINDS), num_perm)
     return Fingerprint(signature=bytes((FORMAT_VERSION,)) + b"".join(raws),
-                       band_keys=tuple(keys))
+                       band_keys=tuple(band_keys(matrix, bands).tolist()))
+
+
+def signature_band_keys(signatures: Sequence[bytes], num_perm: int, bands: int) -> np.ndarray:
+    """The band keys `fingerprint` gave each stored signature, one row each, computed together.
+    A signature made with another format or permutation count gets a row of zeros: it can only
+    become a candidate by chance, and then compares as not similar."""
+    size = 1 + len(KINDS) * num_perm * 4
+    usable = np.array([len(sig) == size and sig[0] == FORMAT_VERSION for sig in signatures],
+                      dtype=bool)
+    body = b"".join(sig[1:] for sig, ok in zip(signatures, usable.tolist(), strict=True) if ok)
+    keys = np.zeros((len(signatures), len(KINDS) * bands), dtype=np.uint64)
+    keys[usable] = band_keys(np.frombuffer(body, dtype="<u4").reshape(-1, len(KINDS), num_perm),
+                             bands)
+    return keys
+
+
+@dataclass(frozen=True, eq=False)
+class Sent:
+    """A delivered InMail as the bulk rule remembers it."""
+
+    seq: int  # orders one sender's InMails as they were committed
+    created_at: datetime
+    recipient_id: str
+    signature: bytes
+
+
+class SenderWindow:
+    """One sender's InMails delivered since `since` with their band keys, in memory, so the
+    bulk check compares one row of keys against the window's in a single numpy operation.
+    `last_seq` is the newest InMail it holds: whoever keeps the window reads only the ones
+    after it."""
+
+    def __init__(self, since: datetime, width: int) -> None:
+        self.since = since
+        self.last_seq = 0
+        self._sent: list[Sent] = []
+        self._keys = np.empty((0, width), dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return len(self._sent)
+
+    def add(self, sent: Sequence[Sent], keys: np.ndarray) -> None:
+        """Append InMails (oldest first) with their band keys, one row each."""
+        if not sent:
+            return
+        self._sent.extend(sent)
+        self._keys = np.concatenate([self._keys, keys])
+        self.last_seq = max(self.last_seq, *(s.seq for s in sent))
+
+    def expire(self, since: datetime) -> None:
+        """Forget InMails older than `since` (from the oldest on; `candidates` skips any
+        left behind a newer one)."""
+        self.since = max(self.since, since)
+        old = 0
+        while old < len(self._sent) and self._sent[old].created_at < since:
+            old += 1
+        if old:
+            del self._sent[:old]
+            self._keys = self._keys[old:]
+
+    def candidates(self, band_keys: Sequence[int], exclude_recipient: str) -> list[Sent]:
+        """The InMails sharing a band key with a body (the same band of the same kind), other
+        than those to `exclude_recipient`."""
+        if not self._sent:
+            return []
+        probe = np.array(band_keys, dtype=np.uint64)
+        hits = np.flatnonzero((self._keys == probe).any(axis=1)).tolist()
+        return [sent for sent in map(self._sent.__getitem__, hits)
+                if sent.created_at >= self.since and sent.recipient_id != exclude_recipient]
 
 
 def unpack(signature: bytes, num_perm: int) -> np.ndarray | None:

@@ -19,6 +19,7 @@ from inroad.domain.compliance import ComplianceResult
 from inroad.models import Member
 from inroad.services import standing
 from inroad.store import compliance as store
+from inroad.store import fingerprints
 
 
 def check(ctx: Context, s: Session, sender: Member, recipient_id: str, recipient_name: str,
@@ -56,13 +57,14 @@ def _fingerprint(ctx: Context, body: str, recipient_name: str,
 def bulk(ctx: Context, s: Session, sender_id: str, recipient_id: str, recipient_name: str,
          body: str, now: datetime, recipient_company: str = "") -> ComplianceResult | None:
     """Near-duplicates of this body that the sender delivered to other members within the
-    window, found through their LSH band keys: the work depends on how many of the sender's
-    recent InMails share a band, not on how many they ever sent."""
+    window, found through their LSH band keys in the process's index of the sender's window
+    (store/fingerprints): the work depends on how many of the sender's recent InMails share a
+    band, not on how many they ever sent."""
     settings = ctx.settings
     fp = _fingerprint(ctx, body, recipient_name, recipient_company)
-    candidates = store.similar_candidates(s, sender_id, fp.band_keys,
-                                          now - timedelta(days=settings.bulk_window_days),
-                                          recipient_id)
+    candidates = ctx.fingerprints.candidates(s, sender_id, fp.band_keys,
+                                             now - timedelta(days=settings.bulk_window_days),
+                                             recipient_id)
     similar = similarity.near_duplicates(fp.signature, [sig for _, sig in candidates],
                                          settings.minhash_permutations, settings.bulk_similarity)
     recipients = {rid for (rid, _), near in zip(candidates, similar, strict=True) if near}
@@ -74,9 +76,9 @@ def bulk(ctx: Context, s: Session, sender_id: str, recipient_id: str, recipient_
 def remember_delivery(ctx: Context, s: Session, inmail_id: str, sender_id: str,
                       recipient_id: str, recipient_name: str, body: str, now: datetime,
                       recipient_company: str = "") -> None:
-    """Store the delivered body's signature and band keys, for later bulk checks."""
+    """Store the delivered body's signature, for later bulk checks."""
     fp = _fingerprint(ctx, body, recipient_name, recipient_company)
-    store.add_fingerprint(s, inmail_id, sender_id, recipient_id, fp.signature, fp.band_keys, now)
+    fingerprints.add(s, inmail_id, sender_id, recipient_id, fp.signature, now)
 
 
 def after_refusal(ctx: Context, s: Session, sender_id: str, now: datetime) -> None:
