@@ -15,6 +15,7 @@ from inroad.security import token_hash
 from inroad.services import accounts
 from inroad.store import members
 from inroad.store.driver import Prepared
+from tests import factories as f
 
 COUNTERS = RateCounter.__table__
 COUNTS = InsightCount.__table__
@@ -85,3 +86,26 @@ def test_rows_read_on_the_driver_equal_the_orms(ctx: Context) -> None:
     columns = [c.key for c in Member.__table__.columns]
     assert {c: getattr(raw, c) for c in columns} == {c: getattr(orm, c) for c in columns}
     assert raw.skills == ["Go", "SQL"] and raw.created_at.tzinfo is UTC
+
+
+def test_loaded_objects_are_the_sessions_own(ctx: Context) -> None:
+    """`Prepared.load` gives what a query gives: persistent objects whose changes are flushed
+    at commit, equal to the ORM's, and the object itself when the session already holds it."""
+    dana = f.member(ctx, "Dana Kim")
+    table = Member.__table__
+    by_id = Prepared(select(*table.c).where(table.c.id == bindparam("b_id")))
+    with ctx.db.write() as s:
+        loaded = by_id.load(s, Member, {"b_id": dana.id})[0]
+        assert {c.key: getattr(loaded, c.key) for c in table.c} == \
+            {c.key: getattr(s.get(Member, dana.id), c.key) for c in table.c}
+        assert s.get(Member, dana.id) is loaded
+        assert by_id.load(s, Member, {"b_id": dana.id}) == [loaded]
+        assert members.get_member(s, dana.id) is loaded
+        assert by_id.load(s, Member, {"b_id": "nobody"}) == []
+        loaded.headline = "Staff engineer"
+    with ctx.db.write() as s:
+        assert members.get_member(s, dana.id).headline == "Staff engineer"
+        s.get(Member, dana.id).headline = "changed meanwhile"
+        s.flush()
+        s.connection().exec_driver_sql("UPDATE members SET headline = 'by someone else'")
+        assert members.lock_member(s, dana.id).headline == "by someone else"

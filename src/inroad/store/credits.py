@@ -59,12 +59,12 @@ def append_entry(session: Session, member: Member, entry: LedgerEntry) -> None:
 
 def live_lots(session: Session, member_id: str) -> list[CreditLot]:
     """Lots that still hold credits, first to expire first."""
-    return list(session.scalars(_LIVE_LOTS, {"b_member": member_id}))
+    return _LIVE_LOTS.load(session, CreditLot, {"b_member": member_id})
 
 
-_LIVE_LOTS = (select(CreditLot)
-              .where(CreditLot.member_id == bindparam("b_member"), CreditLot.remaining > 0)
-              .order_by(CreditLot.expires_at, CreditLot.created_at, CreditLot.id))
+_LIVE_LOTS = Prepared(select(*_lots.c)
+                      .where(_lots.c.member_id == bindparam("b_member"), _lots.c.remaining > 0)
+                      .order_by(_lots.c.expires_at, _lots.c.created_at, _lots.c.id))
 
 
 def ledger_page(session: Session, member_id: str, before_seq: int | None,

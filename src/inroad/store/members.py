@@ -26,7 +26,11 @@ from inroad.store.driver import Prepared
 
 
 def get_member(session: Session, member_id: str) -> Member | None:
-    return session.get(Member, member_id)
+    held = session.identity_map.get(session.identity_key(Member, member_id))
+    if held is not None:
+        return held
+    found = _MEMBER.load(session, Member, {"b_id": member_id})
+    return found[0] if found else None
 
 
 def get_members(session: Session, ids: Sequence[str]) -> dict[str, Member]:
@@ -42,17 +46,25 @@ def get_member_by_email(session: Session, email: str) -> Member | None:
 
 def lock_member(session: Session, member_id: str) -> Member | None:
     """Load a member holding its row lock until commit (PostgreSQL). SQLite write transactions
-    already hold the database's write lock (`BEGIN IMMEDIATE`)."""
+    already hold the database's write lock (`BEGIN IMMEDIATE`). Fresh values even when the
+    session held the member already."""
     pg = session.get_bind().dialect.name == "postgresql"
-    return session.scalar(_LOCK_PG if pg else _LOCK, {"b_id": member_id})
+    if session.identity_map.get(session.identity_key(Member, member_id)) is not None:
+        return session.scalar(_LOCK_PG if pg else _LOCK, {"b_id": member_id})
+    found = (_LOCK_PG_ROW if pg else _MEMBER).load(session, Member, {"b_id": member_id})
+    return found[0] if found else None
 
 
+_members: Table = Member.__table__  # type: ignore[assignment]
+_MEMBER = Prepared(select(*_members.c).where(_members.c.id == bindparam("b_id")))
 _LOCK = (select(Member).where(Member.id == bindparam("b_id"))
          .execution_options(populate_existing=True))
 # FOR NO KEY UPDATE: rows that reference the member (inbox entries, messages) take a key-share
 # lock on it, which FOR UPDATE would block: two members writing to each other deadlocked.
 # Member ids never change, so the weaker lock still orders every `lock_member` caller.
 _LOCK_PG = _LOCK.with_for_update(key_share=True)
+_LOCK_PG_ROW = Prepared(select(*_members.c).where(_members.c.id == bindparam("b_id"))
+                        .with_for_update(key_share=True))
 
 
 def search_members(session: Session, q: str, after: tuple[str, str] | None,
@@ -78,7 +90,6 @@ def token_member(conn: SAConnection, token_hash: str, now: datetime) -> Member |
     return Member(**rows[0]._asdict()) if rows else None
 
 
-_members: Table = Member.__table__  # type: ignore[assignment]
 _TOKEN_MEMBER = Prepared(select(*_members.c).join(
     AuthToken, AuthToken.member_id == Member.id).where(
     AuthToken.token_hash == bindparam("b_hash"), AuthToken.expires_at > bindparam("b_now")))
