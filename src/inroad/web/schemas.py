@@ -363,22 +363,29 @@ class ClockOut(BaseModel):
     now: datetime
 
 
+def member_fields(m: Member | MemberCard, degree: int | None = None,
+                  shared: int | None = None) -> dict[str, Any]:
+    """`MemberOut`'s fields in its order: what `member_out` validates, and what hot list routes
+    serialize as they are (`pydantic_core.to_json`)."""
+    return {
+        "id": m.id,
+        "full_name": m.full_name,
+        "headline": m.headline or "",
+        "company": m.company or "",
+        "title": m.title or "",
+        "location": m.location or "",
+        "industry": m.industry or "",
+        "skills": list(m.skills or []),
+        "plan": m.plan,
+        "open_profile": m.open_profile and m.plan != "free",  # a Premium feature
+        "degree": degree,
+        "shared_connections": shared,
+    }
+
+
 def member_out(m: Member | MemberCard, degree: int | None = None,
                shared: int | None = None) -> MemberOut:
-    return MemberOut(
-        id=m.id,
-        full_name=m.full_name,
-        headline=m.headline or "",
-        company=m.company or "",
-        title=m.title or "",
-        location=m.location or "",
-        industry=m.industry or "",
-        skills=list(m.skills or []),
-        plan=m.plan,
-        open_profile=m.open_profile and m.plan != "free",  # a Premium feature
-        degree=degree,
-        shared_connections=shared,
-    )
+    return MemberOut(**member_fields(m, degree, shared))
 
 
 def settings_out(m: Member) -> SettingsOut:
