@@ -20,7 +20,8 @@ from inroad.web.schemas import ERROR_RESPONSES
 
 def router() -> APIRouter:
     api = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
-    for module in (accounts, account, connections, conversations, credits, inmails, admin, events,
+    # Routes are matched in order, ~1-2 µs each: the hot ones (send, inbox) go first.
+    for module in (inmails, conversations, accounts, account, connections, credits, admin, events,
                    privacy, moderation, insights):
         api.include_router(module.router)
     return api
