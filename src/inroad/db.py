@@ -75,8 +75,10 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        # On the driver's connection: SQLAlchemy's statement execution costs ~30 µs more than
+        # SQLite spends on a BEGIN, and every request opens a transaction or two.
         immediate = conn.get_execution_options().get("inroad_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
