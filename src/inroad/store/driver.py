@@ -137,7 +137,8 @@ class Prepared:
 
     def load(self, session: Session, model: type[M], values: Mapping[str, Any]) -> list[M]:
         """The rows of a SELECT of all of `model`'s columns as persistent objects of `session`,
-        as a query returns them, for a fraction of the ORM's loading cost (~0.2 ms a row).
+        as a query returns them, for a fraction of the ORM's loading cost (~0.1 ms a row against
+        ~0.3 ms).
         An object the session already holds is returned as it is, not refreshed."""
         objects = []
         for row in self.all(session, values):

@@ -56,15 +56,15 @@ def lock_member(session: Session, member_id: str) -> Member | None:
 
 
 _members: Table = Member.__table__  # type: ignore[assignment]
-_MEMBER = Prepared(select(*_members.c).where(_members.c.id == bindparam("b_id")))
+_MEMBER_BY_ID = select(*_members.c).where(_members.c.id == bindparam("b_id"))
+_MEMBER = Prepared(_MEMBER_BY_ID)
 _LOCK = (select(Member).where(Member.id == bindparam("b_id"))
          .execution_options(populate_existing=True))
 # FOR NO KEY UPDATE: rows that reference the member (inbox entries, messages) take a key-share
 # lock on it, which FOR UPDATE would block: two members writing to each other deadlocked.
 # Member ids never change, so the weaker lock still orders every `lock_member` caller.
 _LOCK_PG = _LOCK.with_for_update(key_share=True)
-_LOCK_PG_ROW = Prepared(select(*_members.c).where(_members.c.id == bindparam("b_id"))
-                        .with_for_update(key_share=True))
+_LOCK_PG_ROW = Prepared(_MEMBER_BY_ID.with_for_update(key_share=True))
 
 
 def search_members(session: Session, q: str, after: tuple[str, str] | None,
