@@ -158,8 +158,8 @@ def test_a_band_key_changes_with_any_value_of_its_band_only(values, at, delta):
     changed = {kind * BANDS + column // rows} if column < BANDS * rows else set()
     assert {i for i, (x, y) in enumerate(zip(ka, kb, strict=True)) if x != y} == changed
     # The same values in the other kind's band give another key.
-    assert sim.band_keys(np.stack([a[0], a[0]]), BANDS).tolist()[0] != \
-        sim.band_keys(np.stack([a[0], a[0]]), BANDS).tolist()[BANDS]
+    same = sim.band_keys(np.stack([a[0], a[0]]), BANDS).tolist()
+    assert same[0] != same[BANDS]
 
 
 def _sent(seq: int, day: int, recipient: str) -> sim.Sent:

@@ -275,22 +275,22 @@ def fingerprint(body: str, recipient_name: str, num_perm: int, bands: int,
             for sig in _minhashes([_sha1_32(shingles(parts)),
                                    list(map(_word_sha1_32, word_set(parts))) or _sha1_32(())],
                                   num_perm)]
-    matrix = np.frombuffer(b"".join(raws), dtype="<u4").reshape(len(KINDS), num_perm)
-    return Fingerprint(signature=bytes((FORMAT_VERSION,)) + b"".join(raws),
-                       band_keys=tuple(band_keys(matrix, bands).tolist()))
+    signature = bytes((FORMAT_VERSION,)) + b"".join(raws)
+    return Fingerprint(signature=signature,
+                       band_keys=tuple(signature_band_keys([signature], num_perm, bands)[0]
+                                       .tolist()))
 
 
 def signature_band_keys(signatures: Sequence[bytes], num_perm: int, bands: int) -> np.ndarray:
-    """The band keys `fingerprint` gave each stored signature, one row each, computed together.
-    A signature made with another format or permutation count gets a row of zeros: it can only
-    become a candidate by chance, and then compares as not similar."""
-    size = 1 + len(KINDS) * num_perm * 4
-    usable = np.array([len(sig) == size and sig[0] == FORMAT_VERSION for sig in signatures],
-                      dtype=bool)
-    body = b"".join(sig[1:] for sig, ok in zip(signatures, usable.tolist(), strict=True) if ok)
+    """The band keys of stored signatures, one row each, computed together (`fingerprint` takes
+    its body's from here, so the two always agree). A signature made with another format or
+    permutation count gets a row of zeros: it can only become a candidate by chance, and then
+    compares as not similar."""
+    matrices = [unpack(sig, num_perm) for sig in signatures]
+    usable = [m is not None for m in matrices]
     keys = np.zeros((len(signatures), len(KINDS) * bands), dtype=np.uint64)
-    keys[usable] = band_keys(np.frombuffer(body, dtype="<u4").reshape(-1, len(KINDS), num_perm),
-                             bands)
+    if any(usable):
+        keys[usable] = band_keys(np.stack([m for m in matrices if m is not None]), bands)
     return keys
 
 

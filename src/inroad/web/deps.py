@@ -56,7 +56,7 @@ async def current_member(
 ) -> Member:
     """One dependency level over the bearer scheme, not three: solving each costs FastAPI more
     than what it does, on every authenticated request."""
-    ctx: Context = request.app.state.ctx
+    ctx = await get_ctx(request)
     return await call(ctx, accounts.authenticate, ctx, _token(creds))
 
 
