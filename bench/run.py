@@ -1137,7 +1137,7 @@ def main() -> None:
         "broker": "Redis pub/sub" if redis else "the in-process broker",
         "dataset": (f"{m['members']:,} members; " + ", ".join(
             f"{k} {v:,}" for k, v in m["rows"].items()
-            if k in ("connections", "conversations", "messages", "inmails", "inmail_bands"))
+            if k in ("connections", "conversations", "messages", "inmails", "inmail_fingerprints"))
             + f"; built in {m['build_seconds']} s" + (" (reused)" if args.reuse else "")),
     }
     stamp = int(time.time())
