@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from inroad.context import Context
 from inroad.domain.errors import DomainError
-from inroad.models import CreditGrant, InMail, Purchase
-from inroad.services import credits, inmail
+from inroad.models import CreditGrant, InMail, Message, Purchase
+from inroad.services import conversations, credits, inmail
 from tests import factories as f
 from tests.services.test_credits import assert_consistent
 
@@ -126,3 +126,22 @@ def test_parallel_refunds_and_sends_keep_the_ledger_consistent(ctx):
     assert set(hammer(40, run)) == {"accepted", "delivered"}
     assert credits.summary(ctx, a.id).balance == 50 - 20
     assert_consistent(ctx, a.id)
+
+
+def test_parallel_first_messages_between_a_pair_share_one_conversation(ctx):
+    """Both members of each pair write first at once: the loser of the race to create the
+    pair's conversation retries and joins the winner's."""
+    pairs = [(f.member(ctx), f.member(ctx)) for _ in range(6)]
+    for a, b in pairs:
+        f.connect(ctx, a, b)
+
+    def first_message(i):
+        a, b = pairs[i // 2]
+        sender, to = (a, b) if i % 2 == 0 else (b, a)
+        return conversations.send_message(ctx, sender.id, to.id, f"hello {i}").conversation_id
+
+    ids = hammer(12, first_message)
+    assert all(ids[i] == ids[i + 1] for i in range(0, 12, 2))
+    assert len(set(ids)) == 6
+    with ctx.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Message)) == 12

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from inroad.context import Context
 from inroad.db import Database
@@ -63,6 +64,18 @@ def test_rows_come_back_converted_by_the_columns_types(db: Database) -> None:
         stored, count = read.all(s, {"b_key": "k"})[0]
         assert read.scalar(s, {"b_key": "missing"}) is None
     assert (stored, count) == (at, 3)
+
+
+def test_driver_errors_come_out_as_sqlalchemys(db: Database) -> None:
+    """A unique violation raises SQLAlchemy's `IntegrityError`, which the services catch (the
+    race to create a pair's conversation), once and many at a time."""
+    row = {"key": "k", "window_start": datetime(2026, 1, 1, tzinfo=UTC), "count": 1}
+    with db.write() as s:
+        Prepared(insert(COUNTERS)).execute(s, row)
+    with pytest.raises(IntegrityError), db.write() as s:
+        Prepared(insert(COUNTERS)).execute(s, row)
+    with pytest.raises(IntegrityError), db.write() as s:
+        Prepared(insert(COUNTERS)).executemany(s, [row])
 
 
 def test_expanding_in_lists_are_refused() -> None:

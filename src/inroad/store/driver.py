@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
@@ -99,30 +100,40 @@ class Prepared:
                     processors.append((i, processor))
         return _Plan(compiled.string, names, defaults, converters, row, tuple(processors))
 
-    def _cursor(self, session: Session | Connection) -> tuple[Any, _Plan]:
-        """The cursor of the transaction `session` (or a Core connection) holds."""
+    def _run(self, session: Session | Connection, params: Callable[[_Plan], Any],
+             many: bool = False) -> Any:
+        """Run on the driver's cursor of the transaction `session` (or a Core connection)
+        holds. The driver's errors come out as SQLAlchemy's (`IntegrityError`, ...), as from
+        any other statement, so callers catch one kind whichever way a statement ran."""
         conn = session.connection() if isinstance(session, Session) else session
-        plan = self._plan(conn.dialect)
+        dialect = conn.dialect
+        plan = self._plan(dialect)
         for listener in listeners:
             listener(plan.sql)
         dbapi = conn.connection.driver_connection
         assert dbapi is not None
-        return dbapi.cursor(), plan
+        cursor = dbapi.cursor()
+        values = params(plan)
+        try:
+            if many:
+                cursor.executemany(plan.sql, values)
+            else:
+                cursor.execute(plan.sql, values)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(plan.sql, values, exc, dialect.loaded_dbapi.Error,
+                                      dialect=dialect, ismulti=many) from exc
+        return cursor, plan
 
     def execute(self, session: Session | Connection, values: Mapping[str, Any]) -> Any:
         """Run once; returns the driver's cursor (fetchone / fetchall / rowcount)."""
-        cursor, plan = self._cursor(session)
-        cursor.execute(plan.sql, plan.params(values))
-        return cursor
+        return self._run(session, lambda plan: plan.params(values))[0]
 
     def executemany(self, session: Session | Connection, rows: Iterable[Mapping[str, Any]]) -> None:
-        cursor, plan = self._cursor(session)
-        cursor.executemany(plan.sql, [plan.params(row) for row in rows])
+        self._run(session, lambda plan: [plan.params(row) for row in rows], many=True)
 
     def all(self, session: Session | Connection, values: Mapping[str, Any]) -> list[Any]:
         """The rows of a SELECT as named tuples, each value as SQLAlchemy would return it."""
-        cursor, plan = self._cursor(session)
-        cursor.execute(plan.sql, plan.params(values))
+        cursor, plan = self._run(session, lambda plan: plan.params(values))
         assert plan.row is not None, "not a SELECT"
         make, processors = plan.row, plan.processors
         if not processors:
