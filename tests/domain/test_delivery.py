@@ -14,6 +14,7 @@ from inroad.domain.delivery import (
     SenderView,
     counts_as_rejected,
     decide_delivery,
+    open_profile_in_force,
 )
 
 # A baseline that is delivered at cost 1 (rule 11): active Premium sender with credits, active
@@ -96,6 +97,12 @@ def test_rule_5_inmail_turned_off() -> None:
 
 def test_rule_6_open_profile_is_free() -> None:
     assert decide(recipient={"open_profile": True}) == DELIVERED_FREE
+
+
+@pytest.mark.parametrize(("stored", "plan", "in_force"), [
+    (True, "career", True), (True, "free", False), (False, "business", False)])
+def test_open_profile_is_in_force_only_on_premium(stored: bool, plan: str, in_force: bool) -> None:
+    assert open_profile_in_force(stored, plan) is in_force
 
 
 def test_rule_7_free_sender_needs_premium() -> None:

@@ -61,6 +61,12 @@ def is_premium(plan: str) -> bool:
     return plan != FREE_PLAN
 
 
+def open_profile_in_force(open_profile: bool, plan: str) -> bool:
+    """Open Profile is a Premium feature: after a downgrade to free it reads as off and lets
+    no InMail in for free, though the stored flag is kept for a return to Premium."""
+    return open_profile and is_premium(plan)
+
+
 def _refuse(code: str) -> Decision:
     return Decision(deliverable=False, cost=0, code=code)
 

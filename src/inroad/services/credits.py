@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from inroad.context import Context
 from inroad.domain import credits as rules
+from inroad.domain.delivery import is_premium
 from inroad.domain.errors import Conflict, Forbidden, NotFound, Refused, ValidationFailed
 from inroad.ids import new_id
 from inroad.models import CreditGrant, CreditLot, LedgerEntry, Member, Purchase
@@ -101,7 +102,7 @@ def _plain(lot: CreditLot) -> rules.Lot:
 
 
 def spendable(member: Member, lots: list[CreditLot], now: datetime) -> int:
-    if member.plan == "free":
+    if not is_premium(member.plan):
         return 0  # downgraded members keep their lots but cannot spend them (SPEC §1)
     return rules.spendable_balance([_plain(x) for x in lots], now)
 
@@ -229,7 +230,7 @@ def purchase(ctx: Context, member_id: str, credits: int, payment_token: str,
             stored = idempotency.replay(s, member_id, "purchase", idempotency_key, body_hash)
             if stored is not None:
                 return stored
-        if member.plan == "free":
+        if not is_premium(member.plan):
             raise Forbidden("Buying credits needs a Premium plan.", code="premium_required")
         bring_up_to_date(ctx, s, member, now)
         purchase_id = new_id()

@@ -100,7 +100,7 @@ def _views(s: Session, sender: Member, lots: list[CreditLot], recipient: Member 
         recipient_view = delivery.RecipientView(
             exists=True, status=recipient.status, plan=recipient.plan,
             allow_inmail=recipient.allow_inmail, inmail_from=recipient.inmail_from,
-            open_profile=recipient.open_profile and recipient.plan != "free")
+            open_profile=delivery.open_profile_in_force(recipient.open_profile, recipient.plan))
         pair = members_store.relation(s, sender.id, to_id)
         relation = delivery.Relation(blocked_either_way=pair.blocked_either_way,
                                      stop_requested=pair.stopped,

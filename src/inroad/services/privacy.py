@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inroad.context import Context
-from inroad.domain.delivery import is_premium
+from inroad.domain.delivery import is_premium, open_profile_in_force
 from inroad.domain.errors import Forbidden, NotFound, ValidationFailed
 from inroad.models import Block, Member
 from inroad.store import connections as connections_store
@@ -52,7 +52,7 @@ def settings_of(member: Member) -> PrivacySettings:
     premium = is_premium(member.plan)
     return PrivacySettings(
         allow_inmail=member.allow_inmail, inmail_from=member.inmail_from,
-        open_profile=member.open_profile and premium,
+        open_profile=open_profile_in_force(member.open_profile, member.plan),
         email_notifications=member.email_notifications, read_receipts=member.read_receipts,
         can_open_profile=premium)
 

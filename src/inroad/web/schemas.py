@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from inroad.domain.accounts import MemberCard
+from inroad.domain.delivery import open_profile_in_force
 from inroad.models import Member
 
 T = TypeVar("T")
@@ -377,7 +378,7 @@ def member_fields(m: Member | MemberCard, degree: int | None = None,
         "industry": m.industry or "",
         "skills": list(m.skills or []),
         "plan": m.plan,
-        "open_profile": m.open_profile and m.plan != "free",  # a Premium feature
+        "open_profile": open_profile_in_force(m.open_profile, m.plan),
         "degree": degree,
         "shared_connections": shared,
     }
@@ -392,7 +393,7 @@ def settings_out(m: Member) -> SettingsOut:
     return SettingsOut(
         allow_inmail=m.allow_inmail,
         inmail_from=m.inmail_from,
-        open_profile=m.open_profile and m.plan != "free",  # a Premium feature
+        open_profile=open_profile_in_force(m.open_profile, m.plan),
         email_notifications=m.email_notifications,
         read_receipts=m.read_receipts,
     )

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from inroad.context import Context
+from inroad.domain.delivery import is_premium, open_profile_in_force
 from inroad.domain.errors import DomainError, ValidationFailed
 from inroad.services import accounts, connections, conversations
 from inroad.web import cursors
@@ -47,6 +48,8 @@ def profile_page(request: Request, ctx: Context, session: WebSession, member_id:
     profile["skills"] = ", ".join(member.skills or [])
     context: dict[str, Any] = {
         "section": "profile" if own else "", "member": member, "rel": rel, "own": own,
+        "premium": is_premium(member.plan),
+        "open_profile": open_profile_in_force(member.open_profile, member.plan),
         "pending": direction or None, "request_id": request_id or None,
         "note": "", "message": "", "errors": {}, "values": profile, **extra}
     return render(request, "member.html", context, session=session, status=status)
