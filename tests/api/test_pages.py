@@ -297,3 +297,20 @@ def test_compose_prefills_the_follow_up_subject(app) -> None:  # type: ignore[no
         page = ada.get(f"/members/{bob_id}/inmail", params={"subject": "Re: Coffee <chat>"})
         assert page.status_code == 200
         assert 'value="Re: Coffee &lt;chat&gt;"' in page.text
+
+
+def test_profile_shows_open_profile_only_while_premium(app) -> None:  # type: ignore[no-untyped-def]
+    with browser(app) as ada, browser(app) as bob:
+        ada_id = sign_up(ada, "Ada Lovelace", "ada@example.com")
+        sign_up(bob, "Bob Babbage", "bob@example.com")
+        plan = ada.get("/plan")
+        ada.post("/plan", data={"csrf_token": csrf_of(plan.text), "plan": "career",
+                                "payment_token": "tok_visa"})
+        auth = api_token(ada, "ada@example.com")
+        assert ada.patch("/api/v1/me/settings", json={"open_profile": True},
+                         headers=auth).status_code == 200
+        page = bob.get(f"/members/{ada_id}").text
+        assert ">Open Profile</span>" in page and ">Premium</span>" in page
+        assert ada.put("/api/v1/me/plan", json={"plan": "free"}, headers=auth).status_code == 200
+        page = bob.get(f"/members/{ada_id}").text
+        assert ">Open Profile</span>" not in page and ">Premium</span>" not in page
