@@ -101,7 +101,7 @@ class Prepared:
         return _Plan(compiled.string, names, defaults, converters, row, tuple(processors))
 
     def _run(self, session: Session | Connection, params: Callable[[_Plan], Any],
-             many: bool = False) -> Any:
+             many: bool = False) -> tuple[Any, _Plan]:
         """Run on the driver's cursor of the transaction `session` (or a Core connection)
         holds. The driver's errors come out as SQLAlchemy's (`IntegrityError`, ...), as from
         any other statement, so callers catch one kind whichever way a statement ran."""
