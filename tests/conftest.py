@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,13 +24,11 @@ from inroad.models import Base
 PG_URL = os.environ.get("INROAD_TEST_DATABASE_URL")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/test.db"
-        return
+@contextmanager
+def scratch_database(name: str) -> Iterator[str]:
+    """The URL of an empty database `name` on PG_URL's server, dropped afterwards."""
+    assert PG_URL
     base = make_url(normalize_url(PG_URL))
-    name = f"inroad_test_{worker_id}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -38,6 +37,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> It
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db')}/test.db"
+        return
+    with scratch_database(f"inroad_test_{worker_id}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

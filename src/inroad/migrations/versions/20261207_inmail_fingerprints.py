@@ -28,20 +28,26 @@ depends_on: str | Sequence[str] | None = None
 _BANDS, _PERMUTATIONS = 21, 128
 
 
-def upgrade() -> None:
-    op.create_table(
-        "inmail_fingerprints",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-                  autoincrement=True, nullable=False),
+def _signature_columns(table: str) -> list[sa.schema.SchemaItem]:
+    """The columns and foreign keys the new table and the old signature table share."""
+    return [
         sa.Column("inmail_id", sa.String(length=26), nullable=False),
         sa.Column("sender_id", sa.String(length=26), nullable=False),
         sa.Column("recipient_id", sa.String(length=26), nullable=False),
         sa.Column("signature", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", inroad.models.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["recipient_id"], ["members.id"],
-                                name=op.f("fk_inmail_fingerprints_recipient_id_members")),
-        sa.ForeignKeyConstraint(["sender_id"], ["members.id"],
-                                name=op.f("fk_inmail_fingerprints_sender_id_members")),
+        *(sa.ForeignKeyConstraint([column], ["members.id"],
+                                  name=op.f(f"fk_{table}_{column}_members"))
+          for column in ("recipient_id", "sender_id")),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "inmail_fingerprints",
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                  autoincrement=True, nullable=False),
+        *_signature_columns("inmail_fingerprints"),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_inmail_fingerprints")),
     )
     op.execute("INSERT INTO inmail_fingerprints "
@@ -73,15 +79,7 @@ def _old_band_keys(signature: bytes) -> list[str]:
 def downgrade() -> None:
     op.create_table(
         "inmail_signatures",
-        sa.Column("inmail_id", sa.String(length=26), nullable=False),
-        sa.Column("sender_id", sa.String(length=26), nullable=False),
-        sa.Column("recipient_id", sa.String(length=26), nullable=False),
-        sa.Column("signature", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", inroad.models.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["recipient_id"], ["members.id"],
-                                name=op.f("fk_inmail_signatures_recipient_id_members")),
-        sa.ForeignKeyConstraint(["sender_id"], ["members.id"],
-                                name=op.f("fk_inmail_signatures_sender_id_members")),
+        *_signature_columns("inmail_signatures"),
         sa.PrimaryKeyConstraint("inmail_id", name=op.f("pk_inmail_signatures")),
     )
     bands = op.create_table(
