@@ -3,6 +3,8 @@ rows it writes and rows the ORM writes read back, compare and sort alike."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -122,3 +124,15 @@ def test_loaded_objects_are_the_sessions_own(ctx: Context) -> None:
         s.flush()
         s.connection().exec_driver_sql("UPDATE members SET headline = 'by someone else'")
         assert members.lock_member(s, dana.id).headline == "by someone else"
+
+
+def test_an_instance_made_first_in_a_process_reads_its_values() -> None:
+    """`instance` skips the constructor, which is what configures the mappers: made before any
+    other ORM use in a fresh process (a server's first request), it must still work."""
+    code = ("from inroad.models import Member\n"
+            "from inroad.store.driver import instance\n"
+            "m = instance(Member, {'id': 'x', 'full_name': 'Ada', 'status': 'active'})\n"
+            "print(m.full_name, m.status)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["Ada", "active"]

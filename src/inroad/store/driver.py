@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -52,6 +53,19 @@ class _Plan:
         if self.names is None:
             return merged
         return [merged[name] for name in self.names]
+
+
+def instance(model: type[M], values: Mapping[str, Any]) -> M:
+    """An object of the mapped class `model` holding `values` (attribute names), made the way
+    the ORM's loader makes one: a bare instance with its state, values put in its `__dict__`.
+    The constructor sets each value through the attribute's instrumentation, ~80 µs for a
+    member's 28 columns against ~4 µs. Transient, with no pending changes."""
+    mapper = sa_inspect(model)
+    if not mapper.configured:  # the constructor would have configured the mappers
+        configure_mappers()
+    obj: M = mapper.class_manager.new_instance()
+    obj.__dict__.update(values)
+    return obj
 
 
 class Prepared:
@@ -153,7 +167,7 @@ class Prepared:
         An object the session already holds is returned as it is, not refreshed."""
         objects = []
         for row in self.all(session, values):
-            obj = model(**row._asdict())
+            obj = instance(model, row._asdict())
             held = session.identity_map.get(session.identity_key(instance=obj))
             if held is not None:
                 objects.append(held)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from inroad.models import AuthToken, Block, Connection, ContactStop, Member
 from inroad.store import keyset
-from inroad.store.driver import Prepared
+from inroad.store.driver import Prepared, instance
 
 
 def get_member(session: Session, member_id: str) -> Member | None:
@@ -87,7 +87,7 @@ def token_member(conn: SAConnection, token_hash: str, now: datetime) -> Member |
     """The member holding an unexpired token, on every request: one statement on the driver,
     and a plain (transient) `Member` to read, cheaper than an ORM load."""
     rows = _TOKEN_MEMBER.all(conn, {"b_hash": token_hash, "b_now": now})
-    return Member(**rows[0]._asdict()) if rows else None
+    return instance(Member, rows[0]._asdict()) if rows else None
 
 
 _TOKEN_MEMBER = Prepared(select(*_members.c).join(
