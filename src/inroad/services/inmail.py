@@ -43,7 +43,7 @@ STATUS_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class InMailView:
     """An InMail as one participant may see it: with read receipts off, the sender never
     learns that it was opened."""

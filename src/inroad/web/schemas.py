@@ -367,7 +367,7 @@ class ClockOut(BaseModel):
 def member_fields(m: Member | MemberCard, degree: int | None = None,
                   shared: int | None = None) -> dict[str, Any]:
     """`MemberOut`'s fields in its order: what `member_out` validates, and what hot list routes
-    serialize as they are (`pydantic_core.to_json`)."""
+    serialize as they are (`json_response`)."""
     return {
         "id": m.id,
         "full_name": m.full_name,
