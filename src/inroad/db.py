@@ -18,9 +18,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from inroad.store.driver import Reader
 
 log = logging.getLogger(__name__)
 
@@ -154,11 +156,18 @@ class Database:
             conn.close()
 
     @contextmanager
-    def read_connection(self) -> Iterator[Connection]:
-        """A read transaction on a Core connection, for hot reads that run on the driver
-        (`store.driver`): a `Session` costs more than such a read."""
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+    def read_one(self) -> Iterator[Reader]:
+        """A pooled driver connection for a hot read of ONE statement run on the driver
+        (`store.driver`): a request's authentication, an inbox page. A lone SELECT reads one
+        consistent snapshot by itself (on PostgreSQL the driver opens a transaction, rolled
+        back when the pool takes the connection back), so it needs neither a `Session` nor
+        SQLAlchemy's `Connection` and transaction, which cost about what converting an inbox
+        page's rows does (bench/RESULTS.md). Two statements need `read()`."""
+        raw = self.engine.raw_connection()
+        try:
+            yield Reader(self.engine.dialect, raw.driver_connection)
+        finally:
+            raw.close()
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

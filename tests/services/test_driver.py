@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from inroad.context import Context
@@ -93,7 +93,7 @@ def test_rows_read_on_the_driver_equal_the_orms(ctx: Context) -> None:
     the member a token names, read on the driver, equals the ORM's."""
     created = accounts.signup(ctx, email="d@example.com", password="0123456789",
                               full_name="Dee", skills=["Go", "SQL"], headline="Engineer")
-    with ctx.db.read_connection() as conn:
+    with ctx.db.read_one() as conn:
         raw = members.token_member(conn, token_hash(created.token), ctx.now())
     with ctx.db.read() as s:
         orm = s.get(Member, created.member.id)
@@ -136,3 +136,18 @@ def test_an_instance_made_first_in_a_process_reads_its_values() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["Ada", "active"]
+
+
+def test_reads_of_one_statement_see_every_commit_before_them(ctx: Context) -> None:
+    """`Database.read_one` runs without a transaction of its own: each read must still see
+    what was committed before it, on whichever pooled connection it lands, never a snapshot
+    an earlier read left open."""
+    count = Prepared(select(func.count()).select_from(Member.__table__))
+    for i in range(4):
+        with ctx.db.read_one() as r, ctx.db.read_one() as other:
+            before = count.scalar(r, {})
+            assert count.scalar(other, {}) == before
+        accounts.signup(ctx, email=f"r{i}@example.com", password="0123456789",
+                        full_name=f"Reader {i}")
+        with ctx.db.read_one() as r, ctx.db.read_one() as other:
+            assert count.scalar(r, {}) == count.scalar(other, {}) == before + 1

@@ -113,7 +113,7 @@ def logout(ctx: Context, token: str) -> None:
 
 def authenticate(ctx: Context, token: str) -> Member:
     """The member a token belongs to; 401 when unknown, expired, or the account cannot act."""
-    with ctx.db.read_connection() as conn:
+    with ctx.db.read_one() as conn:
         member = store.token_member(conn, token_hash(token), ctx.now())
     if member is None:
         raise Unauthorized("Sign in again.")

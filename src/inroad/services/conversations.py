@@ -135,7 +135,7 @@ def list_conversations(ctx: Context, member_id: str, *, folder: str = "primary",
                        unread: bool = False, kind: str | None = None,
                        after: tuple[datetime, str] | None = None,
                        limit: int = 20) -> list[ConversationView]:
-    with ctx.db.read_connection() as conn:
+    with ctx.db.read_one() as conn:
         entries = store.list_entries(conn, member_id, archived=folder == "archived",
                                      unread=unread, kind=kind, after=after, limit=limit)
     return _views(member_id, entries)

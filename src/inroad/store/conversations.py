@@ -7,14 +7,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection as SAConnection
 from sqlalchemy import Select, Table, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from inroad.domain.accounts import CARD_FIELDS
 from inroad.models import Conversation, InboxEntry, InMail, Member, Message
 from inroad.store import keyset
-from inroad.store.driver import Prepared
+from inroad.store.driver import Prepared, Reader
 
 inbox: Table = InboxEntry.__table__  # type: ignore[assignment]
 messages: Table = Message.__table__  # type: ignore[assignment]
@@ -69,7 +68,7 @@ _BUMP_ENTRIES = Prepared(update(inbox).where(
                                      else_=0)))
 
 
-def list_entries(conn: SAConnection, member_id: str, *, archived: bool, unread: bool,
+def list_entries(conn: Reader, member_id: str, *, archived: bool, unread: bool,
                  kind: str | None, after: tuple[datetime, str] | None,
                  limit: int) -> list[Any]:
     """Inbox rows (`entry_rows`), most recent activity first; keyset on (updated_at,

@@ -68,6 +68,18 @@ def instance(model: type[M], values: Mapping[str, Any]) -> M:
     return obj
 
 
+@dataclass(frozen=True)
+class Reader:
+    """A pooled driver connection for a read of one statement (`Database.read_one`), with no
+    SQLAlchemy `Connection` or transaction around it."""
+
+    dialect: Dialect
+    dbapi: Any  # the driver's connection
+
+
+Target = Session | Connection | Reader
+
+
 class Prepared:
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
@@ -114,17 +126,20 @@ class Prepared:
                     processors.append((i, processor))
         return _Plan(compiled.string, names, defaults, converters, row, tuple(processors))
 
-    def _run(self, session: Session | Connection, params: Callable[[_Plan], Any],
+    def _run(self, target: Target, params: Callable[[_Plan], Any],
              many: bool = False) -> tuple[Any, _Plan]:
-        """Run on the driver's cursor of the transaction `session` (or a Core connection)
-        holds. The driver's errors come out as SQLAlchemy's (`IntegrityError`, ...), as from
-        any other statement, so callers catch one kind whichever way a statement ran."""
-        conn = session.connection() if isinstance(session, Session) else session
-        dialect = conn.dialect
+        """Run on the driver's cursor of the transaction a session (or a Core connection)
+        holds, or of a `Reader`. The driver's errors come out as SQLAlchemy's
+        (`IntegrityError`, ...), as from any other statement, so callers catch one kind
+        whichever way a statement ran."""
+        if isinstance(target, Reader):
+            dialect, dbapi = target.dialect, target.dbapi
+        else:
+            conn = target.connection() if isinstance(target, Session) else target
+            dialect, dbapi = conn.dialect, conn.connection.driver_connection
         plan = self._plan(dialect)
         for listener in listeners:
             listener(plan.sql)
-        dbapi = conn.connection.driver_connection
         assert dbapi is not None
         cursor = dbapi.cursor()
         values = params(plan)
@@ -138,14 +153,14 @@ class Prepared:
                                       dialect=dialect, ismulti=many) from exc
         return cursor, plan
 
-    def execute(self, session: Session | Connection, values: Mapping[str, Any]) -> Any:
+    def execute(self, session: Target, values: Mapping[str, Any]) -> Any:
         """Run once; returns the driver's cursor (fetchone / fetchall / rowcount)."""
         return self._run(session, lambda plan: plan.params(values))[0]
 
-    def executemany(self, session: Session | Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+    def executemany(self, session: Target, rows: Iterable[Mapping[str, Any]]) -> None:
         self._run(session, lambda plan: [plan.params(row) for row in rows], many=True)
 
-    def all(self, session: Session | Connection, values: Mapping[str, Any]) -> list[Any]:
+    def all(self, session: Target, values: Mapping[str, Any]) -> list[Any]:
         """The rows of a SELECT as named tuples, each value as SQLAlchemy would return it."""
         cursor, plan = self._run(session, lambda plan: plan.params(values))
         assert plan.row is not None, "not a SELECT"
@@ -177,6 +192,6 @@ class Prepared:
             objects.append(obj)
         return objects
 
-    def scalar(self, session: Session | Connection, values: Mapping[str, Any]) -> Any:
+    def scalar(self, session: Target, values: Mapping[str, Any]) -> Any:
         row = self.execute(session, values).fetchone()
         return None if row is None else row[0]

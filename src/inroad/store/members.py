@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection as SAConnection
 from sqlalchemy import (
     Select,
     String,
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from inroad.models import AuthToken, Block, Connection, ContactStop, Member
 from inroad.store import keyset
-from inroad.store.driver import Prepared, instance
+from inroad.store.driver import Prepared, Reader, instance
 
 
 def get_member(session: Session, member_id: str) -> Member | None:
@@ -83,7 +82,7 @@ def get_token(session: Session, token_hash: str) -> AuthToken | None:
     return session.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash))
 
 
-def token_member(conn: SAConnection, token_hash: str, now: datetime) -> Member | None:
+def token_member(conn: Reader, token_hash: str, now: datetime) -> Member | None:
     """The member holding an unexpired token, on every request: one statement on the driver,
     and a plain (transient) `Member` to read, cheaper than an ORM load."""
     rows = _TOKEN_MEMBER.all(conn, {"b_hash": token_hash, "b_now": now})
