@@ -61,11 +61,11 @@ def create_app(settings: Settings, clock: Clock | None = None,
     if settings.bench_endpoints:  # first: the bare POST pays no routing the others skip
         from inroad.web.api import bench
         app.include_router(bench.router)
-    app.include_router(api.router())
+    api.include(app)
     if isinstance(clock, TestClock):
         app.include_router(_test_clock_router(clock, db))
     app.state.templates = pages.templates()
-    app.include_router(pages.router())
+    pages.include(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/api/docs", include_in_schema=False)

@@ -1,6 +1,6 @@
 """Server-rendered pages (Jinja2 + htmx) over the same services as the API."""
 
-from fastapi import APIRouter
+from fastapi import FastAPI
 
 from inroad.web.pages import (
     account,
@@ -15,11 +15,10 @@ from inroad.web.pages import (
 )
 from inroad.web.pages.filters import templates
 
-__all__ = ["router", "templates"]
+__all__ = ["include", "templates"]
 
 
-def router() -> APIRouter:
-    pages = APIRouter(include_in_schema=False)
+def include(app: FastAPI) -> None:
+    """Each module's router straight into the app, one level of nesting as in `web.api`."""
     for module in (auth, inbox, members, network, inmail, credits, safety, account, insights):
-        pages.include_router(module.router)
-    return pages
+        app.include_router(module.router, include_in_schema=False)
