@@ -1,9 +1,11 @@
-"""Statements run on the database driver itself, for the InMail send path.
+"""Statements run on the database driver itself, for the hot paths (InMail send, token check,
+inbox page).
 
 A SQLAlchemy Core statement built once still costs ~40 µs of Python per execution (execution
 context, parameter processing, result set-up), several times what SQLite spends running it, and
 a send runs some twenty. `Prepared` compiles a Core statement once per dialect and runs it on
-the DBAPI cursor of the session's connection, inside the same transaction. Values go in and
+the DBAPI cursor of the session's connection, inside the same transaction, or of a `Reader`
+(`Database.read_one`, a read of one statement). Values go in and
 come out through the types' own bind and result processors, as SQLAlchemy would convert them
 (UTC datetimes, booleans, JSON). The statement is still written, and reviewed, as SQLAlchemy
 Core.
@@ -153,16 +155,16 @@ class Prepared:
                                       dialect=dialect, ismulti=many) from exc
         return cursor, plan
 
-    def execute(self, session: Target, values: Mapping[str, Any]) -> Any:
+    def execute(self, target: Target, values: Mapping[str, Any]) -> Any:
         """Run once; returns the driver's cursor (fetchone / fetchall / rowcount)."""
-        return self._run(session, lambda plan: plan.params(values))[0]
+        return self._run(target, lambda plan: plan.params(values))[0]
 
-    def executemany(self, session: Target, rows: Iterable[Mapping[str, Any]]) -> None:
-        self._run(session, lambda plan: [plan.params(row) for row in rows], many=True)
+    def executemany(self, target: Target, rows: Iterable[Mapping[str, Any]]) -> None:
+        self._run(target, lambda plan: [plan.params(row) for row in rows], many=True)
 
-    def all(self, session: Target, values: Mapping[str, Any]) -> list[Any]:
+    def all(self, target: Target, values: Mapping[str, Any]) -> list[Any]:
         """The rows of a SELECT as named tuples, each value as SQLAlchemy would return it."""
-        cursor, plan = self._run(session, lambda plan: plan.params(values))
+        cursor, plan = self._run(target, lambda plan: plan.params(values))
         assert plan.row is not None, "not a SELECT"
         make, processors = plan.row, plan.processors
         if not processors:
@@ -192,6 +194,6 @@ class Prepared:
             objects.append(obj)
         return objects
 
-    def scalar(self, session: Target, values: Mapping[str, Any]) -> Any:
-        row = self.execute(session, values).fetchone()
+    def scalar(self, target: Target, values: Mapping[str, Any]) -> Any:
+        row = self.execute(target, values).fetchone()
         return None if row is None else row[0]
