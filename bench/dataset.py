@@ -825,10 +825,12 @@ class SQLiteWriter:
         c.execute("PRAGMA cache_size=-1000000")
         c.execute("PRAGMA temp_store=MEMORY")
         c.execute("PRAGMA foreign_keys=OFF")
-        self.saved = c.execute("SELECT name, sql FROM sqlite_master WHERE type='index' "
-                               "AND sql IS NOT NULL").fetchall()
-        for name, _ in self.saved:
-            c.execute(f'DROP INDEX "{name}"')
+        # Indexes and triggers (the inbox versions: no row reads as version 0) come back
+        # after the load.
+        self.saved = c.execute("SELECT name, sql, type FROM sqlite_master WHERE type IN "
+                               "('index', 'trigger') AND sql IS NOT NULL").fetchall()
+        for name, _, kind in self.saved:
+            c.execute(f'DROP {kind.upper()} "{name}"')
 
     def columns(self, table: str) -> list[tuple[str, bool, bool]]:
         # (name, not null, filled without a value: a default, or the rowid alias)
@@ -845,7 +847,7 @@ class SQLiteWriter:
         self.conn.execute("COMMIT")
 
     def finish(self, advance: Callable[[str], None]) -> None:
-        for name, sql in self.saved:
+        for name, sql, _ in self.saved:
             advance(name)
             self.conn.execute(sql)
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # thread, ~7 ms with 4-8, 10 ms with AnyIO's default 40); a few keep one slow request (a
     # sign-in's argon2) from holding up the rest. See docs/decisions.md.
     request_threads: int = Field(default=4, ge=1, le=200)
+    # Rendered inbox pages kept per process, served again while the member's inbox version
+    # holds (web/inbox_pages; SQLite only). 0 turns the cache off.
+    inbox_cache_mb: int = Field(default=64, ge=0)
     # `POST /api/v1/bench/echo` for bench/run.py; never in production.
     bench_endpoints: bool = False
     log_format: str = "json"  # json | text

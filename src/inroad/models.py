@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -130,6 +130,10 @@ class Member(Base):
     email_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
     read_receipts: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    # The member's InboxVersion, read with the token check (store.members.token_member);
+    # None on a member loaded any other way.
+    inbox_version: Mapped[int | None] = query_expression()
+
 
 class AuthToken(Base):
     __tablename__ = "auth_tokens"
@@ -191,6 +195,8 @@ class InboxEntry(Base):
     __tablename__ = "inbox_entries"
     __table_args__ = (
         Index("ix_inbox_entries_list", "member_id", "archived", "updated_at", "conversation_id"),
+        # The members of a conversation, for the inbox-version triggers (InboxVersion).
+        Index("ix_inbox_entries_conversation", "conversation_id"),
     )
 
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), primary_key=True)
@@ -201,6 +207,19 @@ class InboxEntry(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     unread_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime]
+
+
+class InboxVersion(Base):
+    """How many times what a member's inbox lists has changed. On SQLite, triggers (migration
+    0006) bump it with every write to the member's inbox rows, to the conversations, messages
+    and InMails those rows show, and to the card fields of the members they show, so an inbox
+    page rendered at one version is still right while the version holds (web/inbox_pages). No
+    row reads as version 0. PostgreSQL keeps no versions (docs/decisions.md)."""
+
+    __tablename__ = "inbox_versions"
+
+    member_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class Message(Base):

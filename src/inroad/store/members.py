@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from inroad.models import AuthToken, Block, Connection, ContactStop, Member
+from inroad.models import AuthToken, Block, Connection, ContactStop, InboxVersion, Member
 from inroad.store import keyset
 from inroad.store.driver import Prepared, Reader, instance
 
@@ -84,12 +84,16 @@ def get_token(session: Session, token_hash: str) -> AuthToken | None:
 
 def token_member(conn: Reader, token_hash: str, now: datetime) -> Member | None:
     """The member holding an unexpired token, on every request: one statement on the driver,
-    and a plain (transient) `Member` to read, cheaper than an ORM load."""
+    and a plain (transient) `Member` to read, cheaper than an ORM load. It carries the
+    member's inbox version (a primary-key probe), so an inbox request whose page is cached
+    needs no other read (web/inbox_pages)."""
     rows = _TOKEN_MEMBER.all(conn, {"b_hash": token_hash, "b_now": now})
     return instance(Member, rows[0]._asdict()) if rows else None
 
 
-_TOKEN_MEMBER = Prepared(select(*_members.c).join(
+_TOKEN_MEMBER = Prepared(select(*_members.c, func.coalesce(
+    select(InboxVersion.version).where(InboxVersion.member_id == _members.c.id)
+    .scalar_subquery(), 0).label("inbox_version")).join(
     AuthToken, AuthToken.member_id == Member.id).where(
     AuthToken.token_hash == bindparam("b_hash"), AuthToken.expires_at > bindparam("b_now")))
 

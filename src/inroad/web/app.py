@@ -22,6 +22,7 @@ from inroad.events.broker import make_broker
 from inroad.migrate import upgrade
 from inroad.services import clock_state
 from inroad.web import api, errors, metrics, pages
+from inroad.web.inbox_pages import InboxPages
 from inroad.web.middleware import BodyLimit, SecurityHeaders
 from inroad.web.schemas import ERROR_RESPONSES, ClockAdvanceIn, ClockOut
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     app.state.ctx = ctx
     app.state.broker = broker
+    app.state.inbox_pages = InboxPages(settings.inbox_cache_mb * 2**20)
     errors.install(app)
     if settings.bench_endpoints:  # first: the bare POST pays no routing the others skip
         from inroad.web.api import bench

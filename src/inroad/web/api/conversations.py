@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from inroad.services import conversations
 from inroad.services.conversations import ConversationView, MessageView
 from inroad.web import cursors
 from inroad.web.deps import Ctx, CurrentMember, Cursor, Limit, call
+from inroad.web.inbox_pages import InboxPages
 from inroad.web.schemas import (
     ConversationMessageIn,
     ConversationOut,
@@ -51,8 +52,12 @@ def conversation_json(c: ConversationView) -> dict[str, Any]:
 
 
 def json_response(content: Any) -> Response:
+    return Response(json_bytes(content), media_type="application/json")
+
+
+def json_bytes(content: Any) -> bytes:
     # UTC as "Z", as pydantic writes it.
-    return Response(orjson.dumps(content, option=orjson.OPT_UTC_Z), media_type="application/json")
+    return orjson.dumps(content, option=orjson.OPT_UTC_Z)
 
 
 def message_out(m: MessageView) -> MessageOut:
@@ -60,16 +65,25 @@ def message_out(m: MessageView) -> MessageOut:
 
 
 @router.get("/conversations", response_model=Page[ConversationOut])
-async def list_conversations(ctx: Ctx, member: CurrentMember,
+async def list_conversations(request: Request, ctx: Ctx, member: CurrentMember,
                              folder: Literal["primary", "archived"] = "primary",
                              unread: bool = False,
                              kind: Literal["inmail", "message"] | None = None,
                              limit: Limit = 20, cursor: Cursor = None) -> Response:
     after = cursors.decode(cursor, datetime, str)
-    views = await call(ctx, conversations.list_conversations, ctx, member.id, folder=folder,
-                       unread=unread, kind=kind, after=after, limit=limit)
-    nxt = cursors.encode(views[-1].updated_at, views[-1].id) if len(views) == limit else None
-    return json_response({"items": [conversation_json(v) for v in views], "next_cursor": nxt})
+    pages: InboxPages = request.app.state.inbox_pages
+    key = (member.id, folder, unread, kind, limit, cursor)
+    version = conversations.inbox_version(ctx, member)
+    page = pages.get(key, version) if version is not None else None
+    if page is None:
+        views = await call(ctx, conversations.list_conversations, ctx, member.id,
+                           folder=folder, unread=unread, kind=kind, after=after, limit=limit)
+        nxt = (cursors.encode(views[-1].updated_at, views[-1].id) if len(views) == limit
+               else None)
+        page = json_bytes({"items": [conversation_json(v) for v in views], "next_cursor": nxt})
+        if version is not None:
+            pages.put(key, version, page)
+    return Response(page, media_type="application/json")
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)

@@ -1,0 +1,118 @@
+"""The inbox page cache (web/inbox_pages) never serves a stale page: after every kind of write
+that changes what an inbox lists, each member's inbox from an app that caches pages equals,
+byte for byte, the one from an app on the same database that renders every page afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from inroad.services import accounts
+from inroad.store import driver
+from inroad.web.app import create_app
+from tests.api.conftest import Api, connect, premium
+
+VARIANTS: list[dict[str, Any]] = [
+    {}, {"folder": "archived"}, {"unread": "true"}, {"kind": "inmail"}, {"kind": "message"},
+    {"limit": 1}]
+
+
+@pytest.fixture
+def fresh(settings, db, clock) -> Iterator[TestClient]:
+    """The same product without the cache."""
+    app = create_app(settings.model_copy(update={"inbox_cache_mb": 0}), clock=clock,
+                     migrate=False)
+    with TestClient(app) as c:
+        yield c
+
+
+def check(fresh: TestClient, *members: Api) -> None:
+    for m in members:
+        for params in VARIANTS:
+            for _page in range(2):  # and the second page, through the cursor of the first
+                cached = m.get("/api/v1/conversations", params=params)
+                assert cached.status_code == 200, cached.text
+                expected = fresh.get("/api/v1/conversations", params=params, headers=m.headers)
+                assert cached.content == expected.content, (m.me["full_name"], params)
+                cursor = cached.json()["next_cursor"]
+                if cursor is None:
+                    break
+                params = {**params, "cursor": cursor}
+
+
+def test_every_inbox_write_shows_at_once(client, fresh, signup, ctx) -> None:
+    a, b, c = signup("Ann"), signup("Bob"), signup("Cy")
+    accounts.create_admin(ctx, email="root@example.com", password="0123456789")
+    root = client.post("/api/v1/auth/login", json={"email": "root@example.com",
+                                                   "password": "0123456789"}).json()["token"]
+    admin = {"Authorization": f"Bearer {root}"}
+    connect(a, b)
+    premium(c)
+    check(fresh, a, b, c)
+
+    conv = a.post("/api/v1/messages", json={"to_member_id": b.id, "body": "hi"}).json()
+    check(fresh, a, b)
+    assert b.post(f"/api/v1/conversations/{conv['conversation_id']}/read").status_code == 204
+    check(fresh, a, b)
+    b.post(f"/api/v1/conversations/{conv['conversation_id']}/messages", json={"body": "hey"})
+    check(fresh, a, b)
+
+    im = c.post("/api/v1/inmails", json={"to_member_id": a.id, "subject": "Role",
+                                         "body": "Would you like to talk about a role?"}
+                ).json()["inmail"]
+    check(fresh, a, c)
+    a.post(f"/api/v1/conversations/{im['conversation_id']}/read")  # opened
+    check(fresh, a, c)
+    assert a.patch("/api/v1/me/settings", json={"read_receipts": False}).status_code == 200
+    check(fresh, a, b, c)  # Cy's InMail no longer shows the open
+    assert a.post(f"/api/v1/inmails/{im['id']}/accept").status_code == 200
+    check(fresh, a, c)
+    a.post(f"/api/v1/conversations/{im['conversation_id']}/messages", json={"body": "Sure"})
+    check(fresh, a, c)
+
+    for action in ("archive", "unarchive", "archive"):
+        b.post(f"/api/v1/conversations/{conv['conversation_id']}/{action}")
+        check(fresh, b)
+    assert b.patch("/api/v1/me", json={"full_name": "Robert", "headline": "Staff engineer"}
+                   ).status_code == 200
+    check(fresh, a, b)
+    premium(b)  # the plan shows on Bob's card
+    check(fresh, a, b)
+
+    im2 = c.post("/api/v1/inmails", json={"to_member_id": b.id, "subject": "Another role",
+                                          "body": "A second role you might like to hear of."}
+                 ).json()["inmail"]
+    check(fresh, b, c)
+    b.post(f"/api/v1/inmails/{im2['id']}/decline", json={"stop_contact": True})
+    check(fresh, b, c)
+    assert client.post(f"/api/v1/admin/members/{c.id}/status",
+                       json={"status": "restricted", "reason": "spam"},
+                       headers=admin).status_code == 200
+    check(fresh, a, b)
+    assert b.delete("/api/v1/me", json={"password": "0123456789"}).status_code == 204
+    check(fresh, a, c)  # Bob's card now reads as a former member
+
+
+def test_an_unchanged_inbox_is_not_read_again(client, signup, ctx) -> None:
+    if not ctx.db.is_sqlite:
+        pytest.skip("PostgreSQL keeps no inbox versions")
+    a, b = signup("Ann"), signup("Bob")
+    connect(a, b)
+    a.post("/api/v1/messages", json={"to_member_id": b.id, "body": "hi"})
+    statements: list[str] = []
+    driver.listeners.append(statements.append)
+    try:
+        first = b.get("/api/v1/conversations")
+        read = len(statements)
+        second = b.get("/api/v1/conversations")
+        again = len(statements) - read
+        b.post(f"/api/v1/conversations/{first.json()['items'][0]['id']}/read")
+        third = b.get("/api/v1/conversations")
+    finally:
+        driver.listeners.remove(statements.append)
+    assert second.content == first.content
+    assert again == read - 1 == 1  # the token check (it reads the version), not the page
+    assert third.json()["items"][0]["unread_count"] == 0
