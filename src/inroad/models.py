@@ -217,6 +217,8 @@ class InboxVersion(Base):
     row reads as version 0. PostgreSQL keeps no versions (docs/decisions.md)."""
 
     __tablename__ = "inbox_versions"
+    # On SQLite one B-tree, not a table and its key index: fewer pages written a commit.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     member_id: Mapped[str] = mapped_column(Id, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
