@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from inroad.services import accounts
 from inroad.store import driver
 from inroad.web.app import create_app
+from inroad.web.inbox_pages import InboxPages
 from tests.api.conftest import Api, connect, premium
 
 VARIANTS: list[dict[str, Any]] = [
@@ -116,3 +117,18 @@ def test_an_unchanged_inbox_is_not_read_again(client, signup, ctx) -> None:
     assert second.content == first.content
     assert again == read - 1 == 1  # the token check (it reads the version), not the page
     assert third.json()["items"][0]["unread_count"] == 0
+
+
+def test_pages_are_kept_by_version_within_their_bytes() -> None:
+    pages = InboxPages(capacity=10)
+    pages.put("a", 1, b"aaaa")
+    pages.put("b", 1, b"bbbb")
+    assert pages.get("a", 1) == b"aaaa" and pages.get("a", 2) is None
+    assert pages.get("a", None) is None
+    pages.put("c", 1, b"cccc")  # over 10 bytes: "b", used least recently, goes
+    assert (pages.get("b", 1), pages.get("a", 1), pages.size) == (None, b"aaaa", 8)
+    pages.put("a", 2, b"aa")  # a newer version replaces the page
+    assert (pages.get("a", 1), pages.get("a", 2), pages.size) == (None, b"aa", 6)
+    pages.put("big", 1, b"x" * 11)  # larger than the whole cache: not kept
+    pages.put("none", None, b"x")  # no version: not kept
+    assert pages.get("big", 1) is None and pages.size == 6

@@ -21,7 +21,10 @@ class InboxPages:
         self._pages: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, version: int) -> bytes | None:
+    def get(self, key: Hashable, version: int | None) -> bytes | None:
+        """The page stored under `key` at `version`; None when the version is unknown."""
+        if version is None:
+            return None
         with self._lock:
             found = self._pages.get(key)
             if found is None or found[0] != version:
@@ -29,8 +32,8 @@ class InboxPages:
             self._pages.move_to_end(key)
             return found[1]
 
-    def put(self, key: Hashable, version: int, page: bytes) -> None:
-        if len(page) > self.capacity:
+    def put(self, key: Hashable, version: int | None, page: bytes) -> None:
+        if version is None or len(page) > self.capacity:
             return
         with self._lock:
             old = self._pages.pop(key, None)
