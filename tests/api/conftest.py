@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from inroad.services import accounts
 from inroad.web.app import create_app
 
 _n = itertools.count(1)
@@ -66,6 +67,15 @@ def signup(client):
         assert r.status_code == 201, r.text
         return Api(client, r.json()["token"], r.json()["me"])
     return make
+
+
+@pytest.fixture
+def admin(app, client) -> Api:
+    accounts.create_admin(app.state.ctx, email="root@example.com", password="0123456789")
+    r = client.post("/api/v1/auth/login", json={"email": "root@example.com",
+                                                "password": "0123456789"})
+    assert r.status_code == 200, r.text
+    return Api(client, r.json()["token"], r.json()["me"])
 
 
 def connect(a: Api, b: Api) -> None:

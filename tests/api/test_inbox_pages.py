@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from inroad.services import accounts
 from inroad.store import driver
 from inroad.web.app import create_app
 from inroad.web.inbox_pages import InboxPages
@@ -44,12 +43,8 @@ def check(fresh: TestClient, *members: Api) -> None:
                 params = {**params, "cursor": cursor}
 
 
-def test_every_inbox_write_shows_at_once(client, fresh, signup, ctx) -> None:
+def test_every_inbox_write_shows_at_once(fresh, signup, admin) -> None:
     a, b, c = signup("Ann"), signup("Bob"), signup("Cy")
-    accounts.create_admin(ctx, email="root@example.com", password="0123456789")
-    root = client.post("/api/v1/auth/login", json={"email": "root@example.com",
-                                                   "password": "0123456789"}).json()["token"]
-    admin = {"Authorization": f"Bearer {root}"}
     connect(a, b)
     premium(c)
     check(fresh, a, b, c)
@@ -89,9 +84,8 @@ def test_every_inbox_write_shows_at_once(client, fresh, signup, ctx) -> None:
     check(fresh, b, c)
     b.post(f"/api/v1/inmails/{im2['id']}/decline", json={"stop_contact": True})
     check(fresh, b, c)
-    assert client.post(f"/api/v1/admin/members/{c.id}/status",
-                       json={"status": "restricted", "reason": "spam"},
-                       headers=admin).status_code == 200
+    assert admin.post(f"/api/v1/admin/members/{c.id}/status",
+                      json={"status": "restricted", "reason": "spam"}).status_code == 200
     check(fresh, a, b)
     assert b.delete("/api/v1/me", json={"password": "0123456789"}).status_code == 204
     check(fresh, a, c)  # Bob's card now reads as a former member

@@ -7,21 +7,11 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from inroad.services import accounts
 from tests.api.conftest import Api, browser, connect, csrf_of, premium
 
 
 def code(r) -> tuple[int, str]:
     return r.status_code, r.json()["error"]["code"]
-
-
-@pytest.fixture
-def admin(ctx_app, client) -> Api:
-    accounts.create_admin(ctx_app, email="root@example.com", password="0123456789")
-    r = client.post("/api/v1/auth/login", json={"email": "root@example.com",
-                                                "password": "0123456789"})
-    assert r.status_code == 200, r.text
-    return Api(client, r.json()["token"], r.json()["me"])
 
 
 @pytest.fixture
