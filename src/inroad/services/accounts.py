@@ -122,6 +122,16 @@ def authenticate(ctx: Context, token: str) -> Member:
     return member
 
 
+def inbox_reader(ctx: Context, token: str) -> tuple[str, int] | None:
+    """(member id, inbox version) for a token `authenticate` would take, else None: all a
+    cached inbox page needs to be served (web/inbox_pages)."""
+    with ctx.db.read_one() as conn:
+        found = store.token_inbox(conn, token_hash(token), ctx.now())
+    if found is None or not rules.can_log_in(found.status):
+        return None
+    return found.member_id, found.inbox_version
+
+
 def get_me(ctx: Context, member_id: str) -> Member:
     with ctx.db.read() as s:
         member = store.get_member(s, member_id)

@@ -22,7 +22,7 @@ from inroad.events.broker import make_broker
 from inroad.migrate import upgrade
 from inroad.services import clock_state
 from inroad.web import api, errors, metrics, pages
-from inroad.web.inbox_pages import InboxPages
+from inroad.web.inbox_pages import InboxFront, InboxPages
 from inroad.web.middleware import BodyLimit, SecurityHeaders
 from inroad.web.schemas import ERROR_RESPONSES, ClockAdvanceIn, ClockOut
 
@@ -55,7 +55,11 @@ def create_app(settings: Settings, clock: Clock | None = None,
         db.dispose()
 
     app = FastAPI(title="Inroad API", version=__version__, lifespan=lifespan,
-                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  # Prometheus (web/metrics) is the telemetry here. FastAPI's own OpenTelemetry
+                  # hook, left on, looks up its providers on every request: ~3% of a cached
+                  # inbox page.
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.ctx = ctx
     app.state.broker = broker
     app.state.inbox_pages = InboxPages(settings.inbox_cache_mb * 2**20)
@@ -87,6 +91,9 @@ def create_app(settings: Settings, clock: Clock | None = None,
         request.app.state.ctx.db.ping()
         return {"status": "ready"}
 
+    if settings.inbox_cache_mb and db.is_sqlite:  # innermost: the metrics count its answers
+        app.add_middleware(InboxFront, ctx=ctx, pages=app.state.inbox_pages,
+                           route=api.conversations.inbox_route)
     metrics.install(app, ctx)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

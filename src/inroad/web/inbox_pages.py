@@ -3,15 +3,23 @@ member's inbox version it was read at. The version lives in the database and tri
 it on every write that changes what the inbox lists (models.InboxVersion), so a page whose
 version still holds is what reading and rendering again would give, byte for byte
 (tests/api/test_inbox_pages.py), whichever process made the change. A hit skips the inbox
-statement, building the views and writing the JSON: most of an inbox request's CPU
-(bench/RESULTS.md). Least recently used pages go first once the pages pass `capacity`
-bytes."""
+statement, building the views and writing the JSON, and `InboxFront` answers it before
+routing: a sixth of the instructions of a hit in the route (bench/RESULTS.md). Least recently
+used pages go first once the pages pass `capacity` bytes."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from inroad.context import Context
+from inroad.services import accounts
+
+PATH = "/api/v1/conversations"
 
 
 class InboxPages:
@@ -44,3 +52,52 @@ class InboxPages:
             while self.size > self.capacity:
                 _, (_, dropped) = self._pages.popitem(last=False)
                 self.size -= len(dropped)
+
+
+def page_key(member_id: str, query_string: bytes) -> tuple[str, bytes]:
+    """A page is kept under the request's query exactly as sent: only the route stores pages,
+    after it has validated that query, so the front below never answers a query the route
+    would refuse."""
+    return member_id, query_string
+
+
+class InboxFront:
+    """Answers `GET /api/v1/conversations` from the cache before routing, when the bearer token
+    is good and the page is current: the same token check as the route (`current_member`), the
+    same bytes and headers, and none of the routing, dependency solving and query parsing that
+    a hit otherwise spends most of its time on. Anything else (a miss, no token, a refused
+    token) goes on to the route, which answers as if this were not here."""
+
+    def __init__(self, app: ASGIApp, ctx: Context, pages: InboxPages, route: BaseRoute) -> None:
+        self.app, self.ctx, self.pages, self.route = app, ctx, pages, route
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == PATH and scope["method"] == "GET":
+            page = self._page(scope)
+            if page is not None:
+                scope["route"] = self.route  # for the metrics' route label
+                await send({"type": "http.response.start", "status": 200, "headers": [
+                    (b"content-length", str(len(page)).encode()),
+                    (b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": page})
+                return
+        await self.app(scope, receive, send)
+
+    def _page(self, scope: Scope) -> bytes | None:
+        token = _bearer(scope["headers"])
+        if token is None:
+            return None
+        found = accounts.inbox_reader(self.ctx, token)
+        if found is None:
+            return None
+        member_id, version = found
+        return self.pages.get(page_key(member_id, scope["query_string"]), version)
+
+
+def _bearer(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The token as FastAPI's `HTTPBearer` reads it from the Authorization header."""
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token if scheme.lower() == "bearer" and token else None
+    return None
