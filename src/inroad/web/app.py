@@ -57,8 +57,8 @@ def create_app(settings: Settings, clock: Clock | None = None,
     app = FastAPI(title="Inroad API", version=__version__, lifespan=lifespan,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
                   # Prometheus (web/metrics) is the telemetry here. FastAPI's own OpenTelemetry
-                  # hook, left on, looks up its providers on every request: ~3% of a cached
-                  # inbox page.
+                  # hook, left on, looks up its providers on every request: 4% of the bare
+                  # POST's instructions (bench/RESULTS.md, eighth pass).
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.ctx = ctx
     app.state.broker = broker
