@@ -248,6 +248,35 @@ def test_concurrent_duty_runs_send_each_email_exactly_once(ctx, smtp):
     assert all(r.sent_at is not None for r in outbox(ctx))
 
 
+def test_a_batch_past_half_its_lease_gives_the_rest_back(ctx, clock):
+    """The lease is on the app's clock, which other workers compare it with: once half of it
+    has passed there, the rest of the batch is released for the next round, not sent on a
+    claim another worker may already hold."""
+
+    class SlowInbox(Inbox):  # the first message takes longer than half the lease
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            if not self.messages:
+                clock.advance(notifications.CLAIM_LEASE / 2 + timedelta(seconds=1))
+            return await super().handle_DATA(server, session, envelope)
+
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    ctx.settings.smtp_host, ctx.settings.smtp_port = "127.0.0.1", controller.port
+    try:
+        a = f.member(ctx)
+        for i in range(3):
+            b = f.member(ctx)
+            f.connect(ctx, a, b)
+            conversations.send_message(ctx, a.id, b.id, f"message {i}")
+        assert notifications.send_due_emails(ctx) == 1
+        assert [r.claimed_until for r in outbox(ctx) if r.sent_at is None] == [None, None]
+        assert notifications.send_due_emails(ctx) == 2
+    finally:
+        controller.stop()
+    assert len({m["Message-ID"] for m in inbox.messages}) == len(inbox.messages) == 3
+
+
 def test_subjects_stay_on_one_line():
     rendered = mailer.render("new_message", sender_name="Eve\r\nBcc: all@example.com",
                              preview="x", url="u", settings_url="s")
