@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -129,10 +129,6 @@ class Member(Base):
     open_profile: Mapped[bool] = mapped_column(Boolean, default=False)
     email_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
     read_receipts: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    # The member's InboxVersion, read with the token check (store.members.token_member);
-    # None on a member loaded any other way.
-    inbox_version: Mapped[int | None] = query_expression()
 
 
 class AuthToken(Base):

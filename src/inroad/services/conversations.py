@@ -13,7 +13,7 @@ from inroad.context import Context
 from inroad.domain.accounts import CARD_FIELDS, MemberCard, pair_key
 from inroad.domain.errors import Forbidden, NotFound
 from inroad.ids import new_id
-from inroad.models import InMail, Member
+from inroad.models import InMail
 from inroad.services import inmail as inmail_service
 from inroad.services import notifications
 from inroad.services.inmail import InMailView
@@ -139,12 +139,6 @@ def list_conversations(ctx: Context, member_id: str, *, folder: str = "primary",
         entries = store.list_entries(conn, member_id, archived=folder == "archived",
                                      unread=unread, kind=kind, after=after, limit=limit)
     return _views(member_id, entries)
-
-
-def inbox_version(ctx: Context, member: Member) -> int | None:
-    """The inbox version of a member from the token check (models.InboxVersion), or None where
-    the database keeps none (PostgreSQL) or it was not read."""
-    return member.inbox_version if ctx.db.is_sqlite else None
 
 
 _CARD = store.span("m_", CARD_FIELDS)

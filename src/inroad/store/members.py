@@ -84,9 +84,7 @@ def get_token(session: Session, token_hash: str) -> AuthToken | None:
 
 def token_member(conn: Reader, token_hash: str, now: datetime) -> Member | None:
     """The member holding an unexpired token, on every request: one statement on the driver,
-    and a plain (transient) `Member` to read, cheaper than an ORM load. It carries the
-    member's inbox version (a primary-key probe), so an inbox request whose page is cached
-    needs no other read (web/inbox_pages)."""
+    and a plain (transient) `Member` to read, cheaper than an ORM load."""
     rows = _TOKEN_MEMBER.all(conn, {"b_hash": token_hash, "b_now": now})
     return instance(Member, rows[0]._asdict()) if rows else None
 
@@ -105,14 +103,13 @@ def token_inbox(conn: Reader, token_hash: str, now: datetime) -> TokenInbox | No
     return TokenInbox(*rows[0]) if rows else None
 
 
-_VERSION = func.coalesce(select(InboxVersion.version).where(
-    InboxVersion.member_id == _members.c.id).scalar_subquery(), 0).label("inbox_version")
 _BY_TOKEN = (AuthToken.token_hash == bindparam("b_hash"),
              AuthToken.expires_at > bindparam("b_now"))
-_TOKEN_MEMBER = Prepared(select(*_members.c, _VERSION).join(
+_TOKEN_MEMBER = Prepared(select(*_members.c).join(
     AuthToken, AuthToken.member_id == Member.id).where(*_BY_TOKEN))
-_TOKEN_INBOX = Prepared(select(_members.c.id, _members.c.status, _VERSION).join(
-    AuthToken, AuthToken.member_id == Member.id).where(*_BY_TOKEN))
+_TOKEN_INBOX = Prepared(select(_members.c.id, _members.c.status, func.coalesce(
+    select(InboxVersion.version).where(InboxVersion.member_id == _members.c.id)
+    .scalar_subquery(), 0)).join(AuthToken, AuthToken.member_id == Member.id).where(*_BY_TOKEN))
 
 
 def delete_token(session: Session, token_hash: str) -> None:

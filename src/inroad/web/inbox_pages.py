@@ -3,8 +3,9 @@ member's inbox version it was read at. The version lives in the database and tri
 it on every write that changes what the inbox lists (models.InboxVersion), so a page whose
 version still holds is what reading and rendering again would give, byte for byte
 (tests/api/test_inbox_pages.py), whichever process made the change. A hit skips the inbox
-statement, building the views and writing the JSON, and `InboxFront` answers it before
-routing: a sixth of the instructions of a hit in the route (bench/RESULTS.md). Least recently
+statement, building the views and writing the JSON: `InboxFront` answers it before
+routing, a sixth of the instructions of a hit in the route (bench/RESULTS.md), and on a miss
+hands the route the version to store the page under. Least recently
 used pages go first once the pages pass `capacity` bytes."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from inroad.context import Context
 from inroad.services import accounts
 
 PATH = "/api/v1/conversations"
+_VERSION = "inroad.inbox_version"  # in the request's state, from the front to the route
 
 
 class InboxPages:
@@ -91,7 +93,17 @@ class InboxFront:
         if found is None:
             return None
         member_id, version = found
+        # On a miss the route renders the page and stores it under this version, read before
+        # the page: a page stored under version V shows V's state or a newer one.
+        scope.setdefault("state", {})[_VERSION] = version
         return self.pages.get(page_key(member_id, scope["query_string"]), version)
+
+
+def version_read(scope: Scope) -> int | None:
+    """The inbox version `InboxFront` read for this request before it missed; None when it
+    read none (no front: PostgreSQL, or the cache off), and the page is not kept."""
+    state = scope.get("state")
+    return None if state is None else state.get(_VERSION)
 
 
 def _bearer(headers: list[tuple[bytes, bytes]]) -> str | None:
