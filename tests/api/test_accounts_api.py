@@ -45,6 +45,21 @@ def test_bad_input_never_500(client, signup):
     assert ann.get("/api/v1/conversations?folder=spam").status_code == 422
 
 
+def test_nul_in_the_url_is_a_422_naming_where(client, signup):
+    """PostgreSQL cannot hold NUL in text: an id or a search term with one was a 500 there."""
+    ann = signup()
+    for path in ("/api/v1/conversations/%00", "/api/v1/inmails/a%00b", "/api/v1/members/%00",
+                 "/api/v1/conversations/%00/messages", "/conversations/%00"):
+        r = ann.get(path)
+        assert (r.status_code, r.json()["error"]["fields"]) == (
+            422, {"path": "must not contain NUL characters"}), path
+    assert ann.post("/api/v1/inmails/%00/accept").status_code == 422
+    r = ann.get("/api/v1/members?q=ab%00")
+    assert (r.status_code, r.json()["error"]["fields"]) == (
+        422, {"q": "must not contain NUL characters"})
+    assert ann.get("/api/v1/members?q=ab%2500").status_code == 200  # "%00", escaped: no NUL
+
+
 def test_patch_me_and_profiles_with_degree(signup):
     a, b, c = signup("Ann"), signup("Bob"), signup("Cid")
     assert a.patch("/api/v1/me", json={"headline": "Recruiter at Acme"}).json()["headline"] == (

@@ -23,7 +23,7 @@ from inroad.migrate import upgrade
 from inroad.services import clock_state
 from inroad.web import api, errors, metrics, pages
 from inroad.web.inbox_pages import InboxFront, InboxPages
-from inroad.web.middleware import BodyLimit, SecurityHeaders
+from inroad.web.middleware import BodyLimit, RefuseNul, SecurityHeaders
 from inroad.web.schemas import ERROR_RESPONSES, ClockAdvanceIn, ClockOut
 
 STATIC = Path(__file__).parent / "static"
@@ -95,6 +95,7 @@ def create_app(settings: Settings, clock: Clock | None = None,
         app.add_middleware(InboxFront, ctx=ctx, pages=app.state.inbox_pages,
                            route=api.conversations.inbox_route)
     metrics.install(app, ctx)
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
