@@ -1,8 +1,8 @@
 """Email: rendering the `email/<name>/` templates, and handing messages to SMTP.
 
-No database here. Services render and queue rows in the email outbox inside their own
-transaction; the outbox duty (`services.notifications.send_due_emails`) sends them through a
-`Transport` from `open_transport()`.
+No database here. Services queue rows in the email outbox inside their own transaction, with a
+template's name and values; the outbox duty (`services.notifications.send_due_emails`) renders
+them and sends them through a `Transport` from `open_transport()`.
 
 SMTP goes through the standard library's `smtplib`, not aiosmtplib: the only caller is the
 duty, which runs in a plain thread (`DutyRunner`, `inroad worker`) and sends one message after
@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from inroad.config import Settings
 
@@ -52,14 +52,19 @@ def _env() -> Environment:
 
 
 def render(name: str, **context: Any) -> Rendered:
-    """Render `email/<name>/{subject.txt, body.txt, body.html}`."""
+    """Render `email/<name>/{subject.txt, body.txt, body.html}`. Templates that cannot render
+    these values (a row queued by an older release, say) raise a permanent `SendFailed`: the
+    outbox gives that row up instead of retrying it forever."""
     env = _env()
-    subject = env.get_template(f"email/{name}/subject.txt").render(context)
-    return Rendered(
-        # One line, whatever a member's name holds: a newline would be a header injection.
-        subject=" ".join(subject.split())[:300],
-        text=env.get_template(f"email/{name}/body.txt").render(context),
-        html=env.get_template(f"email/{name}/body.html").render(context))
+    try:
+        subject = env.get_template(f"email/{name}/subject.txt").render(context)
+        return Rendered(
+            # One line, whatever a member's name holds: a newline would be a header injection.
+            subject=" ".join(subject.split())[:300],
+            text=env.get_template(f"email/{name}/body.txt").render(context),
+            html=env.get_template(f"email/{name}/body.html").render(context))
+    except TemplateError as exc:
+        raise SendFailed(f"cannot render email {name!r}: {exc}", permanent=True) from exc
 
 
 @dataclass(frozen=True)

@@ -487,7 +487,11 @@ class InMailReminder(Base):
 
 class EmailOutbox(Base):
     """Emails are queued in the transaction that causes them and sent after commit by the
-    worker, with retries: a slow or absent SMTP server never slows or breaks the product."""
+    worker, with retries: a slow or absent SMTP server never slows or breaks the product.
+
+    A row holds its template and the values to render it with (`context`); the worker renders
+    it when sending, so the send that queues it does not pay for rendering. Rows queued before
+    revision 0007 hold the rendered `subject`, `text_body` and `html_body` instead."""
 
     __tablename__ = "email_outbox"
     __table_args__ = (
@@ -500,9 +504,10 @@ class EmailOutbox(Base):
     conversation_id: Mapped[str | None] = mapped_column(Id)
     template: Mapped[str] = mapped_column(String(40))
     to_address: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text)
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    text_body: Mapped[str | None] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime]
     send_after: Mapped[datetime]

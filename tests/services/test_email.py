@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import null, select
 
 from inroad import mailer
 from inroad.models import EmailOutbox
@@ -213,6 +213,39 @@ def test_a_permanent_refusal_gives_up_at_once_and_others_still_go(ctx, smtp):
     assert [m["To"] for m in smtp.messages] == [c.email]
     refused = next(r for r in outbox(ctx) if r.to_address == b.email)
     assert refused.attempts == notifications.MAX_ATTEMPTS and "550" in (refused.last_error or "")
+
+
+def test_an_email_its_template_cannot_render_is_given_up_and_others_still_go(ctx, smtp):
+    """Rows are rendered when sent: values a template no longer fits (a row queued by an older
+    release) fail that row for good rather than stopping the outbox."""
+    a, b = connected_pair(ctx)
+    c = f.member(ctx)
+    f.connect(ctx, a, c)
+    conversations.send_message(ctx, a.id, b.id, "to b")
+    conversations.send_message(ctx, a.id, c.id, "to c")
+    stale = next(r for r in outbox(ctx) if r.to_address == b.email)
+    with ctx.db.write() as s:
+        s.get(EmailOutbox, stale.id).context = {"sender_name": "Ann Archer"}
+    assert notifications.send_due_emails(ctx) == 1
+    assert [m["To"] for m in smtp.messages] == [c.email]
+    failed = next(r for r in outbox(ctx) if r.id == stale.id)
+    assert failed.attempts == notifications.MAX_ATTEMPTS and failed.sent_at is None
+    assert "cannot render email 'new_message'" in (failed.last_error or "")
+
+
+def test_an_email_queued_rendered_before_0007_is_sent_as_stored(ctx, smtp):
+    a, b = connected_pair(ctx)
+    conversations.send_message(ctx, a.id, b.id, "hello")
+    [row] = outbox(ctx)
+    with ctx.db.write() as s:
+        old = s.get(EmailOutbox, row.id)
+        old.context, old.subject = null(), "Stored subject"  # SQL NULL, as migrated
+        old.text_body, old.html_body = "stored text\n", "<p>stored html</p>\n"
+    assert notifications.send_due_emails(ctx) == 1
+    [msg] = smtp.messages
+    assert msg["Subject"] == "Stored subject"
+    text, html = parts(msg)
+    assert (text.strip(), html.strip()) == ("stored text", "<p>stored html</p>")
 
 
 def test_without_an_smtp_server_emails_are_logged_and_marked_sent(ctx, caplog):

@@ -18,8 +18,8 @@ from inroad.config import load_settings
 from inroad.context import Context
 from inroad.db import Database
 from inroad.migrate import alembic_config, upgrade
-from inroad.models import Base, InMailFingerprint
-from inroad.services import inmail
+from inroad.models import Base, EmailOutbox, InMailFingerprint
+from inroad.services import inmail, notifications
 from tests import factories as f
 from tests.conftest import PG_URL, scratch_database
 
@@ -70,4 +70,33 @@ def test_fingerprints_survive_a_downgrade_and_upgrade(fresh_url: str, clock: Tes
                                 InMailFingerprint.signature)).one() == before
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    db.dispose()
+
+
+def test_queued_emails_survive_a_downgrade_and_upgrade(fresh_url: str, clock: TestClock) -> None:
+    """0007 down renders the rows that hold a template's values into the text columns 0006
+    sends; up again keeps that text, and the outbox sends it as stored."""
+    db = Database(fresh_url)
+    upgrade(db.engine)
+    settings = load_settings(database_url=fresh_url, secret_key="test", argon2_time_cost=1,
+                             argon2_memory_kib=1024, run_duties_in_process=False)
+    ctx = Context(settings=settings, db=db, clock=clock)
+    sender, recipient = f.member(ctx, plan="career"), f.member(ctx)
+    inmail.send(ctx, sender.id, recipient.id, "Platform role", "Would <you> like to talk?")
+    with db.read() as s:
+        row = s.scalars(select(EmailOutbox)).one()
+        expected = notifications.email_content(row)
+    assert row.context is not None and row.html_body is None
+    db.dispose()
+
+    command.downgrade(alembic_config(fresh_url), "0006")
+    with db.engine.connect() as conn:
+        assert tuple(conn.execute(text("SELECT subject, text_body, html_body "
+                                       "FROM email_outbox")).one()) == \
+            (expected.subject, expected.text, expected.html)
+
+    upgrade(db.engine)
+    with db.read() as s:
+        row = s.scalars(select(EmailOutbox)).one()
+        assert row.context is None and notifications.email_content(row) == expected
     db.dispose()

@@ -47,8 +47,9 @@ def test_one_reminder_after_three_days_in_app_and_by_email(ctx, clock):
         "subject": "Role at Acme"})
     [email] = emails(ctx, "inmail_reminder")
     assert email.to_address == b.email and email.dedupe_key == f"reminder:{view.id}"
-    assert email.subject == "Ann Archer is waiting for your answer: Role at Acme"
-    assert "3 days ago" in email.text_body
+    content = notifications.email_content(email)
+    assert content.subject == "Ann Archer is waiting for your answer: Role at Acme"
+    assert "3 days ago" in content.text
     clock.advance(timedelta(days=1))
     assert notifications.send_inmail_reminders(ctx) == 0  # once, ever
     assert ctx.publish.names(b.id).count("inmail.reminder") == 1
@@ -102,9 +103,10 @@ def test_a_failed_reminder_transaction_publishes_and_queues_nothing(ctx, clock, 
     clock.advance(timedelta(days=3))
 
     def broken(*args, **kwargs):
-        raise RuntimeError("template store unavailable")
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(notifications.mailer, "render", broken)
+    # Fails after the reminder row is written, inside the same transaction.
+    monkeypatch.setattr(notifications.store, "add_email", broken)
     before, emails = len(ctx.publish), count(ctx, EmailOutbox)  # the new-InMail email
     with pytest.raises(RuntimeError):
         notifications.send_inmail_reminders(ctx)
