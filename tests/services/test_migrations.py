@@ -75,7 +75,7 @@ def test_fingerprints_survive_a_downgrade_and_upgrade(fresh_url: str, clock: Tes
 
 def test_queued_emails_survive_a_downgrade_and_upgrade(fresh_url: str, clock: TestClock) -> None:
     """0007 down renders the rows that hold a template's values into the text columns 0006
-    sends; up again keeps that text, and the outbox sends it as stored."""
+    sends; up again keeps that text, and it is what the outbox sends (`email_content`)."""
     db = Database(fresh_url)
     upgrade(db.engine)
     settings = load_settings(database_url=fresh_url, secret_key="test", argon2_time_cost=1,
