@@ -40,14 +40,20 @@ def fresh_url(tmp_path: Path, worker_id: str) -> Iterator[str]:
         yield url
 
 
+def migrated(url: str, clock: TestClock) -> Context:
+    """A context on `url` migrated to the newest revision."""
+    db = Database(url)
+    upgrade(db.engine)
+    settings = load_settings(database_url=url, secret_key="test", argon2_time_cost=1,
+                             argon2_memory_kib=1024, run_duties_in_process=False)
+    return Context(settings=settings, db=db, clock=clock)
+
+
 def test_fingerprints_survive_a_downgrade_and_upgrade(fresh_url: str, clock: TestClock) -> None:
     """0005 down rebuilds the old signature and band rows from the fingerprints (the band keys
     revision 0002 stored), and up again copies the signatures back."""
-    db = Database(fresh_url)
-    upgrade(db.engine)
-    settings = load_settings(database_url=fresh_url, secret_key="test", argon2_time_cost=1,
-                             argon2_memory_kib=1024, run_duties_in_process=False)
-    ctx = Context(settings=settings, db=db, clock=clock)
+    ctx = migrated(fresh_url, clock)
+    db = ctx.db
     sender, recipient = f.member(ctx, plan="career"), f.member(ctx)
     inmail.send(ctx, sender.id, recipient.id, "Platform role",
                 "Would you like to hear about a staff engineer role on our platform team?")
@@ -76,11 +82,8 @@ def test_fingerprints_survive_a_downgrade_and_upgrade(fresh_url: str, clock: Tes
 def test_queued_emails_survive_a_downgrade_and_upgrade(fresh_url: str, clock: TestClock) -> None:
     """0007 down renders the rows that hold a template's values into the text columns 0006
     sends; up again keeps that text, and it is what the outbox sends (`email_content`)."""
-    db = Database(fresh_url)
-    upgrade(db.engine)
-    settings = load_settings(database_url=fresh_url, secret_key="test", argon2_time_cost=1,
-                             argon2_memory_kib=1024, run_duties_in_process=False)
-    ctx = Context(settings=settings, db=db, clock=clock)
+    ctx = migrated(fresh_url, clock)
+    db = ctx.db
     sender, recipient = f.member(ctx, plan="career"), f.member(ctx)
     inmail.send(ctx, sender.id, recipient.id, "Platform role", "Would <you> like to talk?")
     with db.read() as s:
