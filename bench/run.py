@@ -494,8 +494,8 @@ class Runner:
         500,000 members a first read takes ~2 ms, and 5,000 of them would fill most of a
         measured run). `--set inbox_cache_mb=0` measures pages read afresh."""
         if name == "inbox":
-            asyncio.run(read_each(self.server.base, "/api/v1/conversations",
-                                  self.m["inbox_tokens"]))
+            inbox = self.scripts[name].data  # the very page the scenario reads
+            asyncio.run(read_each(self.server.base, inbox["paths"][0], inbox["tokens"]))
         self.run(name, 8, 2, record=False)
 
     def run(self, name: str, connections: int, duration: float, record: bool = True,
